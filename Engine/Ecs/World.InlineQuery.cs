@@ -29,6 +29,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var chunks = archetype.Chunks;
                 for (var c = 0; c < archetype.ChunkCount; c++)
@@ -73,6 +78,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var chunks = archetype.Chunks;
@@ -120,6 +130,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var c2 = ColumnOrThrow(archetype, id2, typeof(T2));
@@ -170,6 +185,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var c2 = ColumnOrThrow(archetype, id2, typeof(T2));
@@ -215,6 +235,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var chunks = archetype.Chunks;
                 for (var c = 0; c < archetype.ChunkCount; c++)
@@ -256,6 +281,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var chunks = archetype.Chunks;
@@ -300,6 +330,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var c2 = ColumnOrThrow(archetype, id2, typeof(T2));
@@ -347,6 +382,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var c2 = ColumnOrThrow(archetype, id2, typeof(T2));

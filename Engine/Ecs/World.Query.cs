@@ -27,6 +27,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var chunks = archetype.Chunks;
                 for (var c = 0; c < archetype.ChunkCount; c++)
@@ -69,6 +74,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var chunks = archetype.Chunks;
@@ -114,6 +124,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var c2 = ColumnOrThrow(archetype, id2, typeof(T2));
@@ -162,6 +177,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var c2 = ColumnOrThrow(archetype, id2, typeof(T2));
@@ -207,6 +227,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var chunks = archetype.Chunks;
                 for (var c = 0; c < archetype.ChunkCount; c++)
@@ -248,6 +273,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var chunks = archetype.Chunks;
@@ -292,6 +322,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var c2 = ColumnOrThrow(archetype, id2, typeof(T2));
@@ -339,6 +374,11 @@ public sealed partial class World
             for (var a = 0; a < query.ArchetypeCount; a++)
             {
                 var archetype = archetypes[a];
+                if (archetype.EntityCount == 0)
+                {
+                    continue;
+                }
+
                 var c0 = ColumnOrThrow(archetype, id0, typeof(T0));
                 var c1 = ColumnOrThrow(archetype, id1, typeof(T1));
                 var c2 = ColumnOrThrow(archetype, id2, typeof(T2));

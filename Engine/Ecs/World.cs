@@ -85,6 +85,18 @@ public sealed partial class World
         return entity;
     }
 
+    /// <summary>Creates an entity with default values of the given component types.</summary>
+    /// <remarks>
+    /// Exists so an array argument binds here rather than to the generic <c>Create&lt;T0&gt;</c>, which would
+    /// store the array itself as a component.
+    /// </remarks>
+    /// <exception cref="RealtimeGenException">A query is iterating.</exception>
+    public Entity Create(ComponentType[] types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        return Create((ReadOnlySpan<ComponentType>)types);
+    }
+
     /// <summary>Destroys a live entity; its handle (and every copy) becomes stale and its id is reused later.</summary>
     /// <exception cref="RealtimeGenException">The entity is not alive, or a query is iterating (use
     /// <see cref="CommandBuffer.Destroy"/>).</exception>
