@@ -38,11 +38,7 @@ public sealed partial class World
                 {
                     ref var chunk = ref chunks[c];
                     ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk.Columns[c0]));
-                    var size = chunk.Size;
-                    for (var i = 0; i < size; i++)
-                    {
-                        forEach(ref Unsafe.Add(ref r0, i));
-                    }
+                    InvokeChunk<T0>(forEach, ref r0, chunk.Size);
                 }
             }
         }
@@ -87,11 +83,7 @@ public sealed partial class World
                     ref var chunk = ref chunks[c];
                     ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk.Columns[c0]));
                     ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk.Columns[c1]));
-                    var size = chunk.Size;
-                    for (var i = 0; i < size; i++)
-                    {
-                        forEach(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
-                    }
+                    InvokeChunk<T0, T1>(forEach, ref r0, ref r1, chunk.Size);
                 }
             }
         }
@@ -139,11 +131,7 @@ public sealed partial class World
                     ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk.Columns[c0]));
                     ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk.Columns[c1]));
                     ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk.Columns[c2]));
-                    var size = chunk.Size;
-                    for (var i = 0; i < size; i++)
-                    {
-                        forEach(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
-                    }
+                    InvokeChunk<T0, T1, T2>(forEach, ref r0, ref r1, ref r2, chunk.Size);
                 }
             }
         }
@@ -194,11 +182,7 @@ public sealed partial class World
                     ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk.Columns[c1]));
                     ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk.Columns[c2]));
                     ref var r3 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T3[]>(chunk.Columns[c3]));
-                    var size = chunk.Size;
-                    for (var i = 0; i < size; i++)
-                    {
-                        forEach(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
-                    }
+                    InvokeChunk<T0, T1, T2, T3>(forEach, ref r0, ref r1, ref r2, ref r3, chunk.Size);
                 }
             }
         }
@@ -239,11 +223,7 @@ public sealed partial class World
                     ref var chunk = ref chunks[c];
                     ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk.Columns[c0]));
                     ref var entities = ref MemoryMarshal.GetArrayDataReference(chunk.EntityArray);
-                    var size = chunk.Size;
-                    for (var i = 0; i < size; i++)
-                    {
-                        forEach(Unsafe.Add(ref entities, i), ref Unsafe.Add(ref r0, i));
-                    }
+                    InvokeChunkWithEntities<T0>(forEach, ref entities, ref r0, chunk.Size);
                 }
             }
         }
@@ -287,11 +267,7 @@ public sealed partial class World
                     ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk.Columns[c0]));
                     ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk.Columns[c1]));
                     ref var entities = ref MemoryMarshal.GetArrayDataReference(chunk.EntityArray);
-                    var size = chunk.Size;
-                    for (var i = 0; i < size; i++)
-                    {
-                        forEach(Unsafe.Add(ref entities, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
-                    }
+                    InvokeChunkWithEntities<T0, T1>(forEach, ref entities, ref r0, ref r1, chunk.Size);
                 }
             }
         }
@@ -338,11 +314,7 @@ public sealed partial class World
                     ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk.Columns[c1]));
                     ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk.Columns[c2]));
                     ref var entities = ref MemoryMarshal.GetArrayDataReference(chunk.EntityArray);
-                    var size = chunk.Size;
-                    for (var i = 0; i < size; i++)
-                    {
-                        forEach(Unsafe.Add(ref entities, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
-                    }
+                    InvokeChunkWithEntities<T0, T1, T2>(forEach, ref entities, ref r0, ref r1, ref r2, chunk.Size);
                 }
             }
         }
@@ -392,17 +364,89 @@ public sealed partial class World
                     ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk.Columns[c2]));
                     ref var r3 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T3[]>(chunk.Columns[c3]));
                     ref var entities = ref MemoryMarshal.GetArrayDataReference(chunk.EntityArray);
-                    var size = chunk.Size;
-                    for (var i = 0; i < size; i++)
-                    {
-                        forEach(Unsafe.Add(ref entities, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
-                    }
+                    InvokeChunkWithEntities<T0, T1, T2, T3>(forEach, ref entities, ref r0, ref r1, ref r2, ref r3, chunk.Size);
                 }
             }
         }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // The per-chunk loops live in small methods of their own, kept out of line: the JIT then compiles the hot loop
+    // apart from the archetype walk and its try/finally. On the 1M-entity benchmark the in-line loop was ~1 ns per
+    // entity slower with identical loop code, so the separation is deliberate.
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvokeChunk<T0>(ForEach<T0> forEach, ref T0 r0, int size)
+    {
+        for (nint i = 0; i < size; i++)
+        {
+            forEach(ref Unsafe.Add(ref r0, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvokeChunk<T0, T1>(ForEach<T0, T1> forEach, ref T0 r0, ref T1 r1, int size)
+    {
+        for (nint i = 0; i < size; i++)
+        {
+            forEach(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvokeChunk<T0, T1, T2>(ForEach<T0, T1, T2> forEach, ref T0 r0, ref T1 r1, ref T2 r2, int size)
+    {
+        for (nint i = 0; i < size; i++)
+        {
+            forEach(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvokeChunk<T0, T1, T2, T3>(ForEach<T0, T1, T2, T3> forEach, ref T0 r0, ref T1 r1, ref T2 r2, ref T3 r3, int size)
+    {
+        for (nint i = 0; i < size; i++)
+        {
+            forEach(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvokeChunkWithEntities<T0>(ForEachWithEntity<T0> forEach, ref Entity entities, ref T0 r0, int size)
+    {
+        for (nint i = 0; i < size; i++)
+        {
+            forEach(Unsafe.Add(ref entities, i), ref Unsafe.Add(ref r0, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvokeChunkWithEntities<T0, T1>(ForEachWithEntity<T0, T1> forEach, ref Entity entities, ref T0 r0, ref T1 r1, int size)
+    {
+        for (nint i = 0; i < size; i++)
+        {
+            forEach(Unsafe.Add(ref entities, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvokeChunkWithEntities<T0, T1, T2>(ForEachWithEntity<T0, T1, T2> forEach, ref Entity entities, ref T0 r0, ref T1 r1, ref T2 r2, int size)
+    {
+        for (nint i = 0; i < size; i++)
+        {
+            forEach(Unsafe.Add(ref entities, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InvokeChunkWithEntities<T0, T1, T2, T3>(ForEachWithEntity<T0, T1, T2, T3> forEach, ref Entity entities, ref T0 r0, ref T1 r1, ref T2 r2, ref T3 r3, int size)
+    {
+        for (nint i = 0; i < size; i++)
+        {
+            forEach(Unsafe.Add(ref entities, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
         }
     }
 }
