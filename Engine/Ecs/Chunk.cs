@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -75,6 +76,7 @@ public struct Chunk
     internal readonly int ColumnOf(int componentId) =>
         (uint)componentId < (uint)_columnOfComponent.Length ? _columnOfComponent[componentId] : -1;
 
+    [DoesNotReturn]
     private static void ThrowMissing(Type type) =>
         throw new RealtimeGenException(
             $"Expected a chunk column of component {type.Name}, but this chunk's archetype has none. "

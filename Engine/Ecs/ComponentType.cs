@@ -4,9 +4,9 @@ namespace RealtimeGen.Engine.Ecs;
 /// Identity and storage facts of one component type, as registered by <see cref="Component{T}"/>.
 /// </summary>
 /// <remarks>
-/// Obtain it from <see cref="Component{T}.ComponentType"/> (or the implicit conversion from <see cref="Type"/> is
-/// deliberately absent: a type must be registered through its generic path so the storage can be created without
-/// reflection). Ids are process-wide, dense from 0, and stable for the life of the process.
+/// Obtain it from <see cref="Component{T}.ComponentType"/>. There is deliberately no conversion from
+/// <see cref="System.Type"/>: registering through the generic path lets chunk columns be created without
+/// reflection. Ids are process-wide, dense from 0, and stable for the life of the process.
 /// </remarks>
 public readonly struct ComponentType : IEquatable<ComponentType>
 {

@@ -55,7 +55,10 @@ public readonly struct QueryDescription : IEquatable<QueryDescription>
     /// <summary>Types no matching entity has.</summary>
     public ReadOnlySpan<ComponentType> None => _none;
 
-    /// <summary>When not empty, the exact type set of matching entities; the other filters are then ignored.</summary>
+    /// <summary>
+    /// The exact type set of matching entities once a <c>WithExclusive</c> call set it (empty until then); the other
+    /// filters are then ignored.
+    /// </summary>
     public ReadOnlySpan<ComponentType> Exclusive => _exclusive;
 
     private Signature AllSignature => _allSignature ?? Signature.Empty;

@@ -187,15 +187,13 @@ public sealed partial class World
         _iterationDepth--;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int ColumnOrThrow(Archetype archetype, int componentId, Type type)
     {
         var column = archetype.ColumnOf(componentId);
         if (column < 0)
         {
-            throw new RealtimeGenException(
-                $"Expected every archetype matched by the query to have {type.Name}, but one has only "
-                + $"[{TypeNames(archetype.Types)}]. Require it in the description: "
-                + $"new QueryDescription().WithAll<{type.Name}, ...>().");
+            ThrowMissingColumn(archetype, type);
         }
 
         return column;
@@ -206,6 +204,14 @@ public sealed partial class World
         throw new RealtimeGenException(
             $"Expected distinct component types, but [{TypeNames(types)}] lists one twice. "
             + "An entity holds at most one value per type: list each type once.");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMissingColumn(Archetype archetype, Type type) =>
+        throw new RealtimeGenException(
+            $"Expected every archetype matched by the query to have {type.Name}, but one has only "
+            + $"[{TypeNames(archetype.Types)}]. Require it in the description: "
+            + $"new QueryDescription().WithAll<{type.Name}, ...>().");
 
     private static string TypeNames(ReadOnlySpan<ComponentType> types)
     {
