@@ -14,7 +14,8 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information,
         Message = "Execution provider {Provider} chosen for {Part} (asked for {Requested}; available: {Available})")]
-    public static partial void ProviderChosen(ILogger logger, string provider, string part, string requested, string available);
+    public static partial void ProviderChosen(
+        ILogger logger, Inference.ExecutionProvider provider, string part, Inference.ExecutionProvider requested, string available);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
         Message = "Prompt of {TokenCount} tokens truncated to {MaxLength} for the text encoder")]
