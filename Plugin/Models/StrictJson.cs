@@ -43,14 +43,23 @@ internal static class StrictJson
                 $"{path}: expected strict JSON (no comments or trailing commas); parsing failed: {e.Message}", e);
         }
 
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        JsonValueKind kind = document.RootElement.ValueKind;
+        if (kind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new RealtimeGenException(
-                $"{path}: expected a JSON object at the top level; found {document.RootElement.ValueKind}.");
+            throw new RealtimeGenException($"{path}: expected a JSON object at the top level; found {kind}.");
         }
 
-        RejectDuplicateKeys(document.RootElement, path);
+        try
+        {
+            RejectDuplicateKeys(document.RootElement, path);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+
         return document;
     }
 
