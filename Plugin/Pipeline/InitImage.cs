@@ -72,8 +72,10 @@ public sealed class InitImage
 
         if (info is not { } header)
         {
+            // stb_image also refuses headers whose pixels would exceed 1 GiB here.
             throw new RealtimeGenException(
-                $"{path}: expected a PNG, JPEG, BMP, TGA, GIF or PSD image; the header is not one (corrupt file?).");
+                $"{path}: expected a PNG, JPEG, BMP, TGA, GIF or PSD image of at most {MaxDimension}×{MaxDimension} " +
+                "pixels; the header is not one (corrupt or far too large).");
         }
 
         if (header.Width < 1 || header.Height < 1 || header.Width > MaxDimension || header.Height > MaxDimension)

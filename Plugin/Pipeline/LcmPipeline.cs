@@ -182,6 +182,26 @@ public sealed class LcmPipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one small generation at the given size so that sessions are initialised and the buffers of that
+    /// shape exist; later generations of that shape then allocate nothing and run at full speed.
+    /// </summary>
+    public void WarmUp(int width = 128, int height = 128, int batchSize = 1)
+    {
+        // Two steps run both the re-noising and the final branch of the step loop.
+        // Two generations: the runtime still allocates a little on the second call of a path (measured).
+        var request = new GenerationRequest { Width = width, Height = height, BatchSize = batchSize, Steps = 2 };
+        var scratch = new byte[RgbaByteCount(request)];
+        for (int i = 0; i < 2; i++)
+        {
+            Generate(request, scratch, default, null, null);
+            if (!Unet.HasGuidanceEmbedding)
+            {
+                Generate(request with { GuidanceScale = 1.0 }, scratch, default, null, null);
+            }
+        }
+    }
+
     /// <summary>The prompt's text embedding (L·D floats), from the cache or by running the text encoder.</summary>
     /// <remarks>The returned array is shared with the cache: do not write to it.</remarks>
     public float[] EncodePrompt(string prompt, GenerationTimings? timings = null)

@@ -229,4 +229,17 @@ public class LcmPipelineTests
             Assert.That(floats[i] * 255f, Is.EqualTo((float)bytes[i]).Within(0.51f));
         }
     }
+
+    [Test]
+    public void Warm_up_prepares_a_shape_so_the_first_real_generation_allocates_nothing()
+    {
+        using var pipeline = LcmPipeline.Load(ShippedModel.Directory, new LcmPipelineOptions { Inference = new() { IntraOpThreads = 1 } });
+        pipeline.WarmUp(48, 48);
+        GenerationRequest request = Request() with { Width = 48, Height = 48 };
+        var destination = new byte[LcmPipeline.RgbaByteCount(request)];
+        pipeline.EncodePrompt(request.Prompt);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        pipeline.Generate(request, destination, default, null, null);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
 }
