@@ -1,0 +1,557 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using RealtimeGen.Engine;
+using RealtimeGen.Plugin.Inference;
+using RealtimeGen.Plugin.Models;
+using RealtimeGen.Plugin.Scheduling;
+using RealtimeGen.Plugin.Text;
+
+namespace RealtimeGen.Plugin.Pipeline;
+
+/// <summary>
+/// Latent consistency model generation: tokenise → text encode (cached by prompt) → for each LCM step a UNet
+/// run and a scheduler step → VAE decode, written as RGBA8 (or float RGBA) straight into caller memory.
+/// Text-to-image and img2img, batches, per-step previews of the predicted x₀, cancellation between and inside
+/// steps.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: use one pipeline from one worker thread at a time (it owns the sessions and the
+/// preallocated buffers). After the first generation of a given batch and size, a denoising step allocates no
+/// managed memory. Dispose releases every session deterministically.
+/// </remarks>
+public sealed class LcmPipeline : IDisposable
+{
+    private readonly ILogger _logger;
+    private readonly LcmPipelineOptions _options;
+    private readonly Dictionary<(int, int, int, bool), DenoiseWorkspace> _workspaces = [];
+    private readonly float[] _guidanceRow;
+    private readonly long[] _tokenIds;
+    private readonly RunOptions _runOptions = new();
+    private bool _disposed;
+    private long _generationStart;
+
+    /// <summary>Opens every session of <paramref name="package"/>.</summary>
+    /// <exception cref="RealtimeGenException">A part does not load or the parts do not fit together.</exception>
+    public LcmPipeline(ModelPackage package, LcmPipelineOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        Package = package;
+        _options = options ?? new LcmPipelineOptions();
+        _logger = logger ?? NullLogger.Instance;
+        var factory = new SessionFactory(_options.Inference, _logger);
+        Tokenizer = ClipTokenizer.Load(package.VocabularyPath, package.MergesPath, package.TokenizerMaxLength, _logger);
+        Scheduler = new LcmScheduler(package.Scheduler);
+        PromptCache = new PromptEmbeddingCache(_options.PromptCacheCapacity);
+        try
+        {
+            TextEncoder = new TextEncoder(package.TextEncoder, factory, Tokenizer.MaxLength);
+            Unet = new Unet(package.Unet, factory);
+            VaeDecoder = new VaeDecoder(package.VaeDecoder, factory);
+            VaeEncoder = package.VaeEncoder is null ? null : new VaeEncoder(package.VaeEncoder, factory, Unet.LatentChannels);
+        }
+        catch
+        {
+            DisposeModels();
+            throw;
+        }
+
+        if (Unet.HiddenSize > 0 && Unet.HiddenSize != TextEncoder.HiddenSize)
+        {
+            DisposeModels();
+            throw new RealtimeGenException(
+                $"{package.Unet.ModelPath}: expected encoder_hidden_states of width {TextEncoder.HiddenSize} (the text " +
+                $"encoder's hidden size); found {Unet.HiddenSize}. The parts come from different models.");
+        }
+
+        _guidanceRow = new float[Math.Max(Unet.GuidanceEmbeddingWidth, 4)];
+        _tokenIds = new long[Tokenizer.MaxLength];
+        Provider = Unet.Provider;
+    }
+
+    /// <summary>The package the sessions were loaded from.</summary>
+    public ModelPackage Package { get; }
+
+    /// <summary>The provider the UNet runs on.</summary>
+    public ExecutionProvider Provider { get; }
+
+    /// <summary>The prompt tokenizer.</summary>
+    public ClipTokenizer Tokenizer { get; }
+
+    /// <summary>The LCM scheduler (its schedule is set per generation).</summary>
+    public LcmScheduler Scheduler { get; }
+
+    /// <summary>Prompt embeddings by prompt string.</summary>
+    public PromptEmbeddingCache PromptCache { get; }
+
+    /// <summary>The text encoder session.</summary>
+    public TextEncoder TextEncoder { get; }
+
+    /// <summary>The UNet session.</summary>
+    public Unet Unet { get; }
+
+    /// <summary>The VAE decoder session.</summary>
+    public VaeDecoder VaeDecoder { get; }
+
+    /// <summary>The VAE encoder session, or null when the package has none (no img2img).</summary>
+    public VaeEncoder? VaeEncoder { get; }
+
+    /// <summary>Opens the package in <paramref name="packageDirectory"/>.</summary>
+    public static LcmPipeline Load(string packageDirectory, LcmPipelineOptions? options = null, ILogger? logger = null) =>
+        new(ModelPackage.Load(packageDirectory, logger), options, logger);
+
+    /// <summary>Bytes of RGBA8 output a request produces (batch·width·height·4).</summary>
+    public static int RgbaByteCount(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return checked(request.BatchSize * request.Width * request.Height * 4);
+    }
+
+    /// <summary>Generates into a new RGBA8 array (images one after another).</summary>
+    public byte[] Generate(GenerationRequest request, LcmStepCallback? onStep = null, CancellationToken cancellationToken = default)
+    {
+        Validate(request);
+        var result = new byte[RgbaByteCount(request)];
+        Generate(request, result, default, onStep, null, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Generates into <paramref name="destination"/> as RGBA8, row-major, top row first, images one after
+    /// another (e.g. a persistent-mapped GL buffer).
+    /// </summary>
+    /// <param name="request">What to generate.</param>
+    /// <param name="destination"><see cref="RgbaByteCount"/> bytes.</param>
+    /// <param name="preview">Empty, or a second buffer of the same size that receives the decoded predicted x₀
+    /// after every step (a full decoder run per step).</param>
+    /// <param name="onStep">Called after every step on this thread.</param>
+    /// <param name="timings">Receives where the time went; null to skip.</param>
+    /// <param name="cancellationToken">Checked between steps and terminates a running session.</param>
+    /// <exception cref="RealtimeGenException">The request is invalid; the message says what to change.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; destination contents are unspecified.</exception>
+    public void Generate(
+        GenerationRequest request,
+        Span<byte> destination,
+        Span<byte> preview,
+        LcmStepCallback? onStep,
+        GenerationTimings? timings,
+        CancellationToken cancellationToken = default)
+    {
+        Validate(request);
+        CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
+        if (!preview.IsEmpty)
+        {
+            CheckLength(preview.Length, RgbaByteCount(request), nameof(preview));
+        }
+
+        DenoiseWorkspace workspace = Denoise(request, preview, onStep, timings, cancellationToken);
+        long start = Stopwatch.GetTimestamp();
+        DecodeLatents(workspace, workspace.Latents);
+        WriteRgba(workspace.DecoderBinding.Output(0).Floats, request.Width, request.Height, workspace.Batch, destination);
+        if (timings is not null)
+        {
+            long end = Stopwatch.GetTimestamp();
+            timings.DecodeTicks += end - start;
+            timings.TotalTicks += end - _generationStart;
+        }
+    }
+
+    /// <summary>Generates into <paramref name="destination"/> as float RGBA in [0, 1] (alpha 1), images one after another.</summary>
+    public void GenerateFloat(GenerationRequest request, Span<float> destination, LcmStepCallback? onStep = null, CancellationToken cancellationToken = default)
+    {
+        Validate(request);
+        CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
+        DenoiseWorkspace workspace = Denoise(request, default, onStep, null, cancellationToken);
+        DecodeLatents(workspace, workspace.Latents);
+        ReadOnlySpan<float> planar = workspace.DecoderBinding.Output(0).Floats;
+        int plane = request.Width * request.Height;
+        for (int b = 0; b < workspace.Batch; b++)
+        {
+            ReadOnlySpan<float> image = planar.Slice(b * 3 * plane, 3 * plane);
+            Span<float> target = destination.Slice(b * 4 * plane, 4 * plane);
+            for (int i = 0; i < plane; i++)
+            {
+                for (int c = 0; c < 3; c++)
+                {
+                    target[(i * 4) + c] = Math.Clamp((image[(c * plane) + i] * 0.5f) + 0.5f, 0f, 1f);
+                }
+
+                target[(i * 4) + 3] = 1f;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one small generation at the given size so that sessions are initialised and the buffers of that
+    /// shape exist; later generations of that shape then allocate nothing and run at full speed.
+    /// </summary>
+    public void WarmUp(int width = 128, int height = 128, int batchSize = 1)
+    {
+        // Two steps run both the re-noising and the final branch of the step loop.
+        // Two generations: the runtime still allocates a little on the second call of a path (measured).
+        var request = new GenerationRequest { Width = width, Height = height, BatchSize = batchSize, Steps = 2 };
+        var scratch = new byte[RgbaByteCount(request)];
+        for (int i = 0; i < 2; i++)
+        {
+            Generate(request, scratch, default, null, null);
+            if (!Unet.HasGuidanceEmbedding)
+            {
+                Generate(request with { GuidanceScale = 1.0 }, scratch, default, null, null);
+            }
+        }
+    }
+
+    /// <summary>The prompt's text embedding (L·D floats), from the cache or by running the text encoder.</summary>
+    /// <remarks>The returned array is shared with the cache: do not write to it.</remarks>
+    public float[] EncodePrompt(string prompt, GenerationTimings? timings = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (PromptCache.TryGet(prompt, out float[] cached))
+        {
+            return cached;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        Tokenizer.Encode(prompt, _tokenIds);
+        long tokenized = Stopwatch.GetTimestamp();
+        var embedding = new float[Tokenizer.MaxLength * TextEncoder.HiddenSize];
+        TextEncoder.Encode(_tokenIds, 1, embedding, _runOptions);
+        if (timings is not null)
+        {
+            timings.TokenizeTicks += tokenized - start;
+            timings.TextEncodeTicks += Stopwatch.GetTimestamp() - tokenized;
+        }
+
+        PromptCache.Add(prompt, embedding);
+        return embedding;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        DisposeModels();
+        _runOptions.Dispose();
+    }
+
+    private DenoiseWorkspace Denoise(
+        GenerationRequest request,
+        Span<byte> preview,
+        LcmStepCallback? onStep,
+        GenerationTimings? timings,
+        CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _generationStart = Stopwatch.GetTimestamp();
+        timings?.Reset();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        bool classic = !Unet.HasGuidanceEmbedding && request.GuidanceScale > 1.0;
+        bool img2img = request.InitImage is not null;
+        if (img2img && VaeEncoder is null)
+        {
+            throw new RealtimeGenException(
+                $"img2img needs a VAE encoder; the package {Package.Directory} has no vae_encoder/model.onnx.");
+        }
+
+        // Set the schedule first: it validates steps against strength before any work is done.
+        bool denoise = !img2img || request.Strength > 0;
+        if (denoise)
+        {
+            Scheduler.SetTimesteps(request.Steps, img2img ? request.Strength : 1.0);
+        }
+
+        float[] conditional = EncodePrompt(request.Prompt, timings);
+        float[]? unconditional = classic ? EncodePrompt(request.NegativePrompt, timings) : null;
+        DenoiseWorkspace workspace = Workspace(request.BatchSize, request.Height / 8, request.Width / 8, classic);
+        PrepareConditioning(workspace, conditional, unconditional, request.GuidanceScale);
+
+        _runOptions.Terminate = false;
+        using CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((RunOptions)state!).Terminate = true, _runOptions)
+            : default;
+        try
+        {
+            for (int b = 0; b < workspace.Batch; b++)
+            {
+                workspace.Noises[b].Reset(request.Seed, b);
+            }
+
+            workspace.DrawNoise();
+            if (img2img)
+            {
+                EncodeInitImage(request, workspace, timings);
+                if (!denoise)
+                {
+                    return workspace;
+                }
+
+                Scheduler.AddNoise(workspace.Latents, workspace.Noise, Scheduler.Timesteps[0], workspace.Latents);
+            }
+            else
+            {
+                workspace.Noise.CopyTo(workspace.Latents, 0);
+            }
+
+            int steps = Scheduler.Timesteps.Length;
+            for (int step = 0; step < steps; step++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    PluginLog.GenerationCancelled(_logger, step, steps);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                RunStep(workspace, step, request.GuidanceScale, timings);
+                if (onStep is not null || !preview.IsEmpty)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    if (!preview.IsEmpty)
+                    {
+                        DecodeLatents(workspace, workspace.Denoised);
+                        WriteRgba(workspace.DecoderBinding.Output(0).Floats, request.Width, request.Height, workspace.Batch, preview);
+                    }
+
+                    onStep?.Invoke(new LcmStepProgress(step + 1, steps, Scheduler.Timesteps[step], workspace.Denoised, preview));
+                    if (timings is not null)
+                    {
+                        timings.PreviewTicks += Stopwatch.GetTimestamp() - start;
+                    }
+                }
+            }
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            PluginLog.GenerationCancelled(_logger, -1, request.Steps);
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        return workspace;
+    }
+
+    private void RunStep(DenoiseWorkspace workspace, int step, double guidance, GenerationTimings? timings)
+    {
+        long start = Stopwatch.GetTimestamp();
+        SessionBinding unet = workspace.UnetBinding;
+        Span<float> sample = unet.Input(0).Floats;
+        float[] latents = workspace.Latents;
+        latents.CopyTo(sample);
+        if (workspace.ClassicGuidance)
+        {
+            latents.CopyTo(sample[latents.Length..]);
+        }
+
+        unet.Input(1).Integers.Fill(Scheduler.Timesteps[step]);
+        unet.Run(_runOptions);
+        long ran = Stopwatch.GetTimestamp();
+
+        ReadOnlySpan<float> output = unet.Output(0).Floats;
+        ReadOnlySpan<float> modelOutput = output;
+        if (workspace.ClassicGuidance)
+        {
+            // Classic CFG: the first half of the batch is unconditional, the second conditional.
+            int n = latents.Length;
+            float w = (float)guidance;
+            Span<float> guided = workspace.Guided;
+            for (int i = 0; i < n; i++)
+            {
+                float u = output[i];
+                guided[i] = u + (w * (output[n + i] - u));
+            }
+
+            modelOutput = guided;
+        }
+
+        bool last = step == Scheduler.Timesteps.Length - 1;
+        if (!last)
+        {
+            workspace.DrawNoise();
+        }
+
+        Scheduler.Step(step, modelOutput, latents, workspace.Noise, latents, workspace.Denoised);
+        if (timings is not null)
+        {
+            long end = Stopwatch.GetTimestamp();
+            timings.UnetTicks += ran - start;
+            timings.UnetRuns++;
+            timings.SchedulerTicks += end - ran;
+        }
+    }
+
+    private void PrepareConditioning(DenoiseWorkspace workspace, float[] conditional, float[]? unconditional, double guidance)
+    {
+        SessionBinding unet = workspace.UnetBinding;
+        Span<float> hidden = unet.Input(2).Floats;
+        int perImage = conditional.Length;
+        int offset = 0;
+        if (unconditional is not null)
+        {
+            for (int b = 0; b < workspace.Batch; b++, offset += perImage)
+            {
+                unconditional.CopyTo(hidden.Slice(offset, perImage));
+            }
+        }
+
+        for (int b = 0; b < workspace.Batch; b++, offset += perImage)
+        {
+            conditional.CopyTo(hidden.Slice(offset, perImage));
+        }
+
+        if (Unet.HasGuidanceEmbedding)
+        {
+            int width = Unet.GuidanceEmbeddingWidth;
+            Span<float> row = _guidanceRow.AsSpan(0, width);
+            GuidanceEmbedding.Write(guidance, row);
+            Span<float> cond = unet.Input(3).Floats;
+            for (int b = 0; b < workspace.Batch; b++)
+            {
+                row.CopyTo(cond.Slice(b * width, width));
+            }
+        }
+    }
+
+    private void EncodeInitImage(GenerationRequest request, DenoiseWorkspace workspace, GenerationTimings? timings)
+    {
+        long start = Stopwatch.GetTimestamp();
+        InitImage image = request.InitImage!;
+        int plane = request.Width * request.Height;
+        var pixels = new float[workspace.Batch * 3 * plane];
+        for (int b = 0; b < workspace.Batch; b++)
+        {
+            image.WritePlanar(pixels.AsSpan(b * 3 * plane, 3 * plane));
+        }
+
+        VaeEncoder!.Encode(pixels, workspace.Batch, request.Height, request.Width, workspace.Latents, _runOptions);
+        float scaling = (float)Package.VaeScalingFactor;
+        float[] latents = workspace.Latents;
+        for (int i = 0; i < latents.Length; i++)
+        {
+            latents[i] *= scaling;
+        }
+
+        if (timings is not null)
+        {
+            timings.EncodeTicks += Stopwatch.GetTimestamp() - start;
+        }
+    }
+
+    private void DecodeLatents(DenoiseWorkspace workspace, float[] latents)
+    {
+        SessionBinding decoder = workspace.DecoderBinding;
+        Span<float> input = decoder.Input(0).Floats;
+        float inverse = (float)(1.0 / Package.VaeScalingFactor);
+        for (int i = 0; i < latents.Length; i++)
+        {
+            input[i] = latents[i] * inverse;
+        }
+
+        decoder.Run(_runOptions);
+    }
+
+    private static void WriteRgba(ReadOnlySpan<float> planar, int width, int height, int batch, Span<byte> destination)
+    {
+        int plane = width * height;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> r = planar.Slice(b * 3 * plane, plane);
+            ReadOnlySpan<float> g = planar.Slice((b * 3 * plane) + plane, plane);
+            ReadOnlySpan<float> bl = planar.Slice((b * 3 * plane) + (2 * plane), plane);
+            Span<byte> target = destination.Slice(b * 4 * plane, 4 * plane);
+            for (int i = 0; i < plane; i++)
+            {
+                target[i * 4] = ToByte(r[i]);
+                target[(i * 4) + 1] = ToByte(g[i]);
+                target[(i * 4) + 2] = ToByte(bl[i]);
+                target[(i * 4) + 3] = 255;
+            }
+        }
+    }
+
+    // diffusers: (x / 2 + 0.5).clamp(0, 1) * 255, rounded.
+    private static byte ToByte(float value) => (byte)((Math.Clamp((value * 0.5f) + 0.5f, 0f, 1f) * 255f) + 0.5f);
+
+    private static void CheckLength(int found, int expected, string name)
+    {
+        if (found != expected)
+        {
+            throw new ArgumentException($"Expected {expected} elements (batch × width × height × 4); found {found}.", name);
+        }
+    }
+
+    private DenoiseWorkspace Workspace(int batch, int latentHeight, int latentWidth, bool classic)
+    {
+        var key = (batch, latentHeight, latentWidth, classic);
+        if (!_workspaces.TryGetValue(key, out DenoiseWorkspace? workspace))
+        {
+            workspace = new DenoiseWorkspace(
+                Unet, VaeDecoder, batch, latentHeight, latentWidth, classic, Tokenizer.MaxLength, TextEncoder.HiddenSize);
+            _workspaces.Add(key, workspace);
+        }
+
+        return workspace;
+    }
+
+    private void Validate(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Prompt, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.NegativePrompt, nameof(request));
+        int max = _options.MaxImageSize;
+        if (request.Width < 8 || request.Height < 8 || request.Width % 8 != 0 || request.Height % 8 != 0
+            || request.Width > max || request.Height > max)
+        {
+            throw new RealtimeGenException(
+                $"Expected width and height that are multiples of 8 between 8 and {max}; found " +
+                $"{request.Width}×{request.Height}. The VAE works on 8×8 pixel cells: round to e.g. 128 or 256.");
+        }
+
+        if (request.Steps < 1 || request.Steps > Scheduler.MaxSteps)
+        {
+            throw new RealtimeGenException(
+                $"Expected 1 to {Scheduler.MaxSteps} steps (the model's original_inference_steps); found " +
+                $"{request.Steps}. LCMs need 1–8; 4 is the usual choice.");
+        }
+
+        if (request.BatchSize < 1 || request.BatchSize > _options.MaxBatchSize)
+        {
+            throw new RealtimeGenException(
+                $"Expected a batch of 1 to {_options.MaxBatchSize}; found {request.BatchSize}.");
+        }
+
+        if (!double.IsFinite(request.GuidanceScale) || request.GuidanceScale < 0 || request.GuidanceScale > 100)
+        {
+            throw new RealtimeGenException(
+                $"Expected a guidance scale between 0 and 100; found {request.GuidanceScale}. 8.5 is the LCM default.");
+        }
+
+        if (request.InitImage is { } image)
+        {
+            if (double.IsNaN(request.Strength) || request.Strength < 0 || request.Strength > 1)
+            {
+                throw new RealtimeGenException($"Expected an img2img strength in [0, 1]; found {request.Strength}.");
+            }
+
+            if (image.Width != request.Width || image.Height != request.Height)
+            {
+                throw new RealtimeGenException(
+                    $"Expected an init image of {request.Width}×{request.Height} (the request size); found " +
+                    $"{image.Width}×{image.Height}. Load it with InitImage.Load(path, width, height) to resize it.");
+            }
+        }
+    }
+
+    private void DisposeModels()
+    {
+        TextEncoder?.Dispose();
+        Unet?.Dispose();
+        VaeDecoder?.Dispose();
+        VaeEncoder?.Dispose();
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+
+namespace RealtimeGen.Plugin;
+
+/// <summary>The plugin's log messages, compiled once by the logging source generator.</summary>
+internal static partial class PluginLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Loaded model package {Directory} ({PipelineClass}, VAE scaling {Scaling}, img2img {Img2Img})")]
+    public static partial void PackageLoaded(ILogger logger, string directory, string pipelineClass, double scaling, bool img2Img);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Path}: {Problem}")]
+    public static partial void PackageWarning(ILogger logger, string path, string problem);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information,
+        Message = "Execution provider {Provider} chosen for {Part} (asked for {Requested}; available: {Available})")]
+    public static partial void ProviderChosen(
+        ILogger logger, Inference.ExecutionProvider provider, string part, Inference.ExecutionProvider requested, string available);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
+        Message = "Prompt of {TokenCount} tokens truncated to {MaxLength} for the text encoder")]
+    public static partial void PromptTruncated(ILogger logger, int tokenCount, int maxLength);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Loaded {Part} session from {Path} in {Milliseconds} ms")]
+    public static partial void SessionLoaded(ILogger logger, string part, string path, long milliseconds);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Generation cancelled after step {Step} of {Steps}")]
+    public static partial void GenerationCancelled(ILogger logger, int step, int steps);
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using RealtimeGen.Plugin.Pipeline;
+
+namespace RealtimeGen.Samples.Cli;
+
+/// <summary>
+/// <c>realtimegen bench</c>: p50/p95 of tokenise, text encode, one UNet step, scheduler, decode and end to end
+/// over N runs, and the pipeline's overhead over the session runs it makes.
+/// </summary>
+public static class BenchCommand
+{
+    private const string Help = """
+        Usage: realtimegen bench [options]
+
+        Generates N times and reports p50/p95 per stage and end to end. Every run clears the prompt cache, so
+        tokenise and text encode are measured each time; "end to end, cached prompt" is a second series that
+        reuses the embedding (a new seed for a known prompt). Overhead is end-to-end time outside ONNX Runtime
+        session runs, relative to the session time.
+
+        Options:
+          --runs N            measured runs (default 50)
+          --warmup N          unmeasured runs first (default 5)
+          --steps N           denoising steps (default 4)
+          --size N|WxH        output size (default 128)
+          --prompt TEXT       prompt (default "mossy red brick wall")
+          --model DIR         model package folder (default: Models/rtg-texture-lcm above the executable)
+          --provider NAME     auto, cpu, cuda or directml (default auto)
+          --threads N         intra-op threads (default 1)
+          --verbose           log provider choice
+          --help              this text
+
+        Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+        """;
+
+    private static readonly string[] Valued = ["runs", "warmup", "steps", "size", "prompt", .. CliApp.CommonValued];
+
+    /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        CommandLine line = CommandLine.Parse(args, Valued, CliApp.CommonFlags);
+        if (line.Has("help"))
+        {
+            output.WriteLine(Help);
+            return ExitCode.Ok;
+        }
+
+        if (line.Positionals.Count != 0)
+        {
+            throw new UsageException($"bench takes no arguments; found \"{line.Positionals[0]}\". Use --prompt TEXT.");
+        }
+
+        int runs = line.Int32Option("runs", 50, 1, 100_000);
+        int warmup = line.Int32Option("warmup", 5, 0, 10_000);
+        (int width, int height) = line.Size("size", 128);
+        var request = new GenerationRequest
+        {
+            Prompt = line.Text("prompt") ?? "mossy red brick wall",
+            Steps = line.Int32Option("steps", 4, 1, 1000),
+            Width = width,
+            Height = height,
+        };
+
+        using ILoggerFactory logging = CliApp.Logging(line);
+        using LcmPipeline pipeline = CliApp.OpenPipeline(line, logging.CreateLogger("realtimegen"), 1);
+        var destination = new byte[LcmPipeline.RgbaByteCount(request)];
+        var timings = new GenerationTimings();
+        var cold = new Series(runs);
+        var warm = new double[runs];
+        for (int i = -warmup; i < runs; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            pipeline.PromptCache.Clear();
+            pipeline.Generate(request with { Seed = i }, destination, default, null, timings, cancellationToken);
+            if (i >= 0)
+            {
+                cold.Add(i, timings);
+            }
+
+            Progress(error, i + warmup + 1, warmup + runs, "cold prompt");
+        }
+
+        for (int i = 0; i < runs; i++)
+        {
+            pipeline.Generate(request with { Seed = i }, destination, default, null, timings, cancellationToken);
+            warm[i] = GenerationTimings.Milliseconds(timings.TotalTicks);
+            Progress(error, i + 1, runs, "cached prompt");
+        }
+
+        error.WriteLine();
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"bench: {width}×{height}, {request.Steps} steps, {runs} runs after {warmup} warm-up, provider {pipeline.Provider}, {line.Int32Option("threads", 1, 1, 256)} intra-op thread(s)"));
+        output.WriteLine("| stage | p50 ms | p95 ms |");
+        output.WriteLine("| --- | ---: | ---: |");
+        Row(output, "tokenise", cold.Tokenize);
+        Row(output, "text encode", cold.TextEncode);
+        Row(output, "UNet step (one run)", cold.UnetStep);
+        Row(output, "scheduler + noise (all steps)", cold.Scheduler);
+        Row(output, "VAE decode", cold.Decode);
+        Row(output, "session runs (sum)", cold.Session);
+        Row(output, "end to end, cold prompt", cold.Total);
+        Row(output, "end to end, cached prompt", warm);
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"overhead outside session runs: p50 {Percentile(cold.Overhead, 50):F1}%  p95 {Percentile(cold.Overhead, 95):F1}%"));
+        return ExitCode.Ok;
+    }
+
+    /// <summary>Nearest-rank percentile of <paramref name="values"/> (not modified).</summary>
+    public static double Percentile(IReadOnlyList<double> values, double percent)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        double[] sorted = [.. values];
+        Array.Sort(sorted);
+        int rank = (int)Math.Ceiling(percent / 100.0 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+
+    private static void Row(TextWriter output, string name, IReadOnlyList<double> values) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Percentile(values, 50):F2} | {Percentile(values, 95):F2} |"));
+
+    private static void Progress(TextWriter error, int done, int total, string phase)
+    {
+        const int Width = 30;
+        int filled = done * Width / total;
+        error.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total} {phase}   ");
+    }
+
+    private sealed class Series(int runs)
+    {
+        public double[] Tokenize { get; } = new double[runs];
+
+        public double[] TextEncode { get; } = new double[runs];
+
+        public double[] UnetStep { get; } = new double[runs];
+
+        public double[] Scheduler { get; } = new double[runs];
+
+        public double[] Decode { get; } = new double[runs];
+
+        public double[] Session { get; } = new double[runs];
+
+        public double[] Total { get; } = new double[runs];
+
+        public double[] Overhead { get; } = new double[runs];
+
+        public void Add(int i, GenerationTimings t)
+        {
+            Tokenize[i] = GenerationTimings.Milliseconds(t.TokenizeTicks);
+            TextEncode[i] = GenerationTimings.Milliseconds(t.TextEncodeTicks);
+            UnetStep[i] = GenerationTimings.Milliseconds(t.UnetTicks) / Math.Max(1, t.UnetRuns);
+            Scheduler[i] = GenerationTimings.Milliseconds(t.SchedulerTicks);
+            Decode[i] = GenerationTimings.Milliseconds(t.DecodeTicks);
+            Session[i] = GenerationTimings.Milliseconds(t.SessionTicks);
+            Total[i] = GenerationTimings.Milliseconds(t.TotalTicks);
+            Overhead[i] = 100.0 * (t.TotalTicks - t.SessionTicks) / Math.Max(1, t.SessionTicks);
+        }
+    }
+}
