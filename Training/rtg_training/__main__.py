@@ -22,7 +22,8 @@ def main(argv=None):
     ap.add_argument("--out", help="run folder (default runs/full or runs/smoke next to this package)")
     ap.add_argument("--package", help="where to export the package (default <out>/package)")
     ap.add_argument("--only", help="comma-separated subset of stages: " + ",".join(STAGES))
-    ap.add_argument("--threads", type=int, default=2)
+    # One thread: on the shared 2-core machine two OpenMP threads contend and run 5-9x slower.
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     cfg = SMOKE if args.smoke else FULL

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 class Config:
     name: str
     train_images: int = 10_000
-    ae_steps: int = 1000
+    ae_steps: int = 1500
     ae_batch: int = 16
     ae_crop: int = 64
-    teacher_steps: int = 1400
+    teacher_steps: int = 800
     teacher_batch: int = 48
     teacher_lr: float = 1e-3
-    lcd_steps: int = 900
+    lcd_steps: int = 700
     lcd_batch: int = 32
     lcd_lr: float = 3e-4
     guidance_min: float = 2.0

@@ -9,7 +9,7 @@ import torch
 
 from . import textures as TX
 from .diffusion import guidance_cond
-from .models import count_macs, count_params
+from .models import EXPORTING, count_macs, count_params
 
 OPSET = 17
 TOKENIZER_PROMPTS = ["mossy red brick wall", "", "dark wet cobblestone"]
@@ -26,9 +26,13 @@ class _Decode(torch.nn.Module):
 
 def _export(model, args, path, inputs, outputs, axes):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with torch.no_grad():
-        torch.onnx.export(model, args, path, opset_version=OPSET, input_names=inputs, output_names=outputs,
-                          dynamic_axes=axes, do_constant_folding=True)
+    EXPORTING[0] = True
+    try:
+        with torch.no_grad():
+            torch.onnx.export(model, args, path, opset_version=OPSET, input_names=inputs, output_names=outputs,
+                              dynamic_axes=axes, do_constant_folding=True)
+    finally:
+        EXPORTING[0] = False
     onnx.checker.check_model(onnx.load(path))
 
 

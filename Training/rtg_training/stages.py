@@ -12,14 +12,14 @@ import torch.nn.functional as F
 
 from . import diffusion as D
 from . import textures as TX
-from .models import Decoder, Encoder, TextEncoder, UNet, guidance_scale_embedding
+from .models import CONTEXT_TOKENS, Decoder, Encoder, TextEncoder, UNet, guidance_scale_embedding
 from .tokenizer import ClipTokenizer, learn_merges
 
 
 class Progress:
     """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
 
-    PLAN = {"data": 70, "tokenizer": 1, "ae": 420, "latents": 90, "teacher": 1300, "lcd": 1100,
+    PLAN = {"data": 70, "tokenizer": 1, "ae": 330, "latents": 150, "teacher": 1200, "lcd": 1000,
             "classifier": 200, "eval": 300, "export": 40, "sheets": 60}
 
     def __init__(self):
@@ -226,7 +226,7 @@ class Run:
             t = torch.randint(0, D.T, (cfg.teacher_batch,), generator=g)
             noise = torch.randn(x0.shape, generator=g)
             xt = D.add_noise(x0, noise, t)
-            eps = unet(xt, t, te(tid), zero_cond)
+            eps = unet(xt, t, te(tid[:, :CONTEXT_TOKENS]), zero_cond)
             loss = F.mse_loss(eps, noise)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -273,7 +273,7 @@ class Run:
             opt.load_state_dict(s["opt"])
             start = s["step"]
         with torch.no_grad():
-            uncond = te(torch.tensor([tok.encode("")]))
+            uncond = te(torch.tensor([tok.encode("")])[:, :CONTEXT_TOKENS])
         g = torch.Generator().manual_seed(cfg.seed + 3 + start)
         b = cfg.lcd_batch
         prev_alpha = torch.cat([D.ALPHAS_CUMPROD[:1], D.ALPHAS_CUMPROD[D.DDIM_TIMESTEPS[:-1]]])
@@ -283,7 +283,7 @@ class Run:
             idx = torch.randint(0, len(z), (b,), generator=g)
             x0 = torch.roll(z[idx], tuple(torch.randint(0, 16, (2,), generator=g).tolist()), (2, 3))
             with torch.no_grad():
-                ctx = te(ids[idx])
+                ctx = te(ids[idx][:, :CONTEXT_TOKENS])
             k = torch.randint(0, D.ORIGINAL_STEPS, (b,), generator=g)
             start_t = D.DDIM_TIMESTEPS[k]
             prev_t = torch.clamp(start_t - D.SKIP, min=0)
