@@ -1,0 +1,33 @@
+"""Recipe sizes: the full run and the CI smoke run share code and architecture, not step counts."""
+from dataclasses import dataclass
+
+
+@dataclass
+class Config:
+    name: str
+    train_images: int = 10_000
+    ae_steps: int = 1500
+    ae_batch: int = 16
+    ae_crop: int = 64
+    teacher_steps: int = 800
+    teacher_batch: int = 48
+    teacher_lr: float = 1e-3
+    lcd_steps: int = 700
+    lcd_batch: int = 32
+    lcd_lr: float = 3e-4
+    guidance_min: float = 2.0
+    guidance_max: float = 12.0
+    ema_target: float = 0.95
+    classifier_images: int = 6000
+    classifier_steps: int = 700
+    eval_prompts_per_pair: int = 4
+    eval_seeds: int = 5
+    eval_real: int = 480
+    ckpt_every: int = 100
+    seed: int = 1234
+
+
+FULL = Config(name="full")
+SMOKE = Config(name="smoke", train_images=96, ae_steps=3, ae_batch=4, teacher_steps=3, teacher_batch=8,
+               lcd_steps=3, lcd_batch=4, classifier_images=96, classifier_steps=3, eval_prompts_per_pair=1,
+               eval_seeds=2, eval_real=24, ckpt_every=2)

@@ -1,0 +1,89 @@
+"""Noise schedule, LCM/DDIM samplers and the LCD boundary scalings (diffusers' definitions)."""
+import numpy as np
+import torch
+
+from .models import guidance_scale_embedding
+
+T = 1000
+ORIGINAL_STEPS = 50
+SKIP = T // ORIGINAL_STEPS  # k = 20
+TIMESTEP_SCALING = 10.0
+SIGMA_DATA = 0.5
+
+BETAS = torch.linspace(0.00085 ** 0.5, 0.012 ** 0.5, T, dtype=torch.float64) ** 2
+ALPHAS_CUMPROD = torch.cumprod(1.0 - BETAS, 0).float()
+# The 50-step LCM grid 19, 39, ..., 999 (ascending), as diffusers' DDIMSolver / LCMScheduler build it.
+DDIM_TIMESTEPS = torch.arange(1, ORIGINAL_STEPS + 1) * SKIP - 1
+
+
+def boundary_scalings(t):
+    """c_skip, c_out of diffusers' LCMScheduler for integer timesteps t (tensor)."""
+    scaled = t.float() * TIMESTEP_SCALING
+    c_skip = SIGMA_DATA ** 2 / (scaled ** 2 + SIGMA_DATA ** 2)
+    c_out = scaled / (scaled ** 2 + SIGMA_DATA ** 2) ** 0.5
+    return c_skip, c_out
+
+
+def bcast(v):
+    return v[:, None, None, None]
+
+
+def add_noise(x0, noise, t):
+    a = bcast(ALPHAS_CUMPROD[t])
+    return a.sqrt() * x0 + (1 - a).sqrt() * noise
+
+
+def x0_from_eps(x, eps, alpha):
+    return (x - (1 - alpha).sqrt() * eps) / alpha.sqrt()
+
+
+def lcm_timesteps(steps):
+    """diffusers LCMScheduler.set_timesteps with original_inference_steps=50 (e.g. 4 -> 999, 759, 499, 259)."""
+    origin = DDIM_TIMESTEPS.numpy()[::-1]
+    idx = np.floor(np.linspace(0, ORIGINAL_STEPS, num=steps, endpoint=False)).astype(np.int64)
+    return [int(origin[i]) for i in idx]
+
+
+def guidance_cond(scale, batch):
+    """timestep_cond for CFG scale `scale`: the embedding of (scale - 1)."""
+    return guidance_scale_embedding(torch.full((batch,), float(scale) - 1.0), 256)
+
+
+@torch.no_grad()
+def lcm_sample(unet, ctx, steps, guidance, generator, hw=(16, 16)):
+    """Multistep LCM sampling; returns the final denoised latents (scaled latent space)."""
+    b = ctx.shape[0]
+    x = torch.randn((b, 4) + tuple(hw), generator=generator)
+    cond = guidance_cond(guidance, b)
+    ts = lcm_timesteps(steps)
+    denoised = x
+    for i, t in enumerate(ts):
+        tt = torch.full((b,), t, dtype=torch.long)
+        eps = unet(x, tt, ctx, cond)
+        a = ALPHAS_CUMPROD[t]
+        c_skip, c_out = boundary_scalings(torch.tensor(float(t)))
+        denoised = c_out * x0_from_eps(x, eps, a) + c_skip * x
+        if i + 1 < len(ts):
+            a_prev = ALPHAS_CUMPROD[ts[i + 1]]
+            x = a_prev.sqrt() * denoised + (1 - a_prev).sqrt() * torch.randn(x.shape, generator=generator)
+    return denoised
+
+
+@torch.no_grad()
+def ddim_sample(unet, ctx, uncond_ctx, steps, guidance, generator, hw=(16, 16)):
+    """Teacher DDIM (eta 0, 'leading' spacing, steps_offset 1) with classifier-free guidance."""
+    b = ctx.shape[0]
+    x = torch.randn((b, 4) + tuple(hw), generator=generator)
+    ratio = T // steps
+    ts = [int(t) + 1 for t in (np.arange(0, steps) * ratio)[::-1]]
+    zero = torch.zeros(b, 256)
+    both_ctx = torch.cat([uncond_ctx.expand(b, -1, -1), ctx])
+    for t in ts:
+        tt = torch.full((2 * b,), t, dtype=torch.long)
+        eu, ec = unet(torch.cat([x, x]), tt, both_ctx, torch.cat([zero, zero])).chunk(2)
+        eps = eu + guidance * (ec - eu)
+        a = ALPHAS_CUMPROD[t]
+        a_prev = ALPHAS_CUMPROD[t - ratio] if t - ratio >= 0 else torch.tensor(1.0)
+        x0 = x0_from_eps(x, eps, a)
+        x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * eps
+    return x

@@ -1,0 +1,272 @@
+"""Networks: text encoder, autoencoder (f=8, 4 latent channels), conditional UNet.
+
+All convolutions pad circularly (textures tile) and every network is fully
+convolutional; attention runs only at 1/2 and 1/4 of the latent resolution.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+EXPORTING = [False]
+
+
+def wrap_pad(x, p):
+    """Circular padding. For ONNX export it is built from slices + concat (plain Slice/Concat nodes);
+    in training F.pad's circular mode computes the same values with a cheaper backward pass."""
+    if p == 0:
+        return x
+    if not EXPORTING[0]:
+        return F.pad(x, (p, p, p, p), mode="circular")
+    x = torch.cat([x[:, :, -p:], x, x[:, :, :p]], dim=2)
+    return torch.cat([x[:, :, :, -p:], x, x[:, :, :, :p]], dim=3)
+
+
+class Conv(nn.Module):
+    """k×k convolution with circular padding."""
+
+    def __init__(self, cin, cout, k=3, stride=1):
+        super().__init__()
+        self.pad = (k - 1) // 2
+        self.conv = nn.Conv2d(cin, cout, k, stride)
+
+    def forward(self, x):
+        return self.conv(wrap_pad(x, self.pad))
+
+
+def norm(c):
+    return nn.GroupNorm(min(8, c // 4), c)
+
+
+# ---------------------------------------------------------------- text encoder
+
+class TextEncoder(nn.Module):
+    """Tiny CLIP-like causal transformer: input_ids [B,77] -> last_hidden_state [B,77,D]."""
+
+    def __init__(self, vocab_size, dim=128, layers=2, heads=4, context=77):
+        super().__init__()
+        self.dim, self.heads = dim, heads
+        self.tok = nn.Embedding(vocab_size, dim)
+        self.pos = nn.Parameter(torch.randn(context, dim) * 0.01)
+        self.blocks = nn.ModuleList([TextBlock(dim, heads) for _ in range(layers)])
+        self.final = nn.LayerNorm(dim)
+        self.register_buffer("mask", torch.full((context, context), float("-inf")).triu(1), persistent=False)
+
+    def forward(self, input_ids):
+        n = input_ids.shape[1]
+        x = self.tok(input_ids) + self.pos[:n]
+        mask = self.mask[:n, :n]
+        for b in self.blocks:
+            x = b(x, mask)
+        return self.final(x)
+
+
+class TextBlock(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.ln1, self.ln2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+        self.ff = nn.Sequential(nn.Linear(dim, dim * 4), nn.GELU(), nn.Linear(dim * 4, dim))
+
+    def forward(self, x, mask):
+        b, n, d = x.shape
+        h = self.heads
+        q, k, v = self.qkv(self.ln1(x)).reshape(b, n, 3, h, d // h).permute(2, 0, 3, 1, 4)
+        att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d // h) + mask, dim=-1)
+        x = x + self.proj((att @ v).transpose(1, 2).reshape(b, n, d))
+        return x + self.ff(self.ln2(x))
+
+
+# ---------------------------------------------------------------- autoencoder
+
+class ResBlock(nn.Module):
+    def __init__(self, cin, cout, temb=0):
+        super().__init__()
+        self.n1, self.c1 = norm(cin), Conv(cin, cout)
+        self.n2, self.c2 = norm(cout), Conv(cout, cout)
+        self.t = nn.Linear(temb, cout) if temb else None
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else None
+
+    def forward(self, x, t=None):
+        h = self.c1(F.silu(self.n1(x)))
+        if self.t is not None:
+            h = h + self.t(t)[:, :, None, None]
+        h = self.c2(F.silu(self.n2(h)))
+        return h + (self.skip(x) if self.skip is not None else x)
+
+
+class Encoder(nn.Module):
+    """[B,3,H,W] in [-1,1] -> unscaled latent mean [B,4,H/8,W/8]."""
+
+    def __init__(self, ch=(16, 32, 64)):
+        super().__init__()
+        self.down1 = Conv(3, ch[0], 4, 2)
+        self.r1 = ResBlock(ch[0], ch[0])
+        self.down2 = Conv(ch[0], ch[1], 4, 2)
+        self.r2 = ResBlock(ch[1], ch[1])
+        self.down3 = Conv(ch[1], ch[2], 4, 2)
+        self.r3 = ResBlock(ch[2], ch[2])
+        self.out = nn.Sequential(norm(ch[2]), nn.SiLU(), nn.Conv2d(ch[2], 4, 1))
+
+    def forward(self, x):
+        x = self.r1(self.down1(x))
+        x = self.r2(self.down2(x))
+        x = self.r3(self.down3(x))
+        return self.out(x)
+
+
+class Decoder(nn.Module):
+    """Latent [B,4,h,w] -> image [B,3,8h,8w] in [-1,1]; pixel-shuffle upsampling, few channels at full size."""
+
+    def __init__(self, ch=(96, 48, 24, 12)):
+        super().__init__()
+        self.inp = Conv(4, ch[0])
+        self.r1 = ResBlock(ch[0], ch[0])
+        self.up1 = nn.Conv2d(ch[0], ch[1] * 4, 1)
+        self.r2 = ResBlock(ch[1], ch[1])
+        self.up2 = nn.Conv2d(ch[1], ch[2] * 4, 1)
+        self.c3 = Conv(ch[2], ch[2])
+        self.up3 = nn.Conv2d(ch[2], ch[3] * 4, 1)
+        self.c4 = Conv(ch[3], ch[3])
+        self.out = Conv(ch[3], 3)
+
+    def forward(self, z):
+        x = self.r1(self.inp(z))
+        x = self.r2(F.pixel_shuffle(self.up1(x), 2))
+        x = F.silu(self.c3(F.pixel_shuffle(self.up2(x), 2)))
+        x = F.silu(self.c4(F.pixel_shuffle(self.up3(x), 2)))
+        return torch.tanh(self.out(x))
+
+
+# ---------------------------------------------------------------- UNet
+
+def timestep_embedding(t, dim=128):
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half)
+    args = t.float()[:, None] * freqs[None]
+    return torch.cat([torch.cos(args), torch.sin(args)], dim=1)
+
+
+def guidance_scale_embedding(w, dim=256):
+    """diffusers' get_guidance_scale_embedding; callers pass (guidance_scale - 1)."""
+    w = w.float() * 1000.0
+    half = dim // 2
+    freqs = torch.exp(torch.arange(half, dtype=torch.float32) * -(math.log(10000.0) / (half - 1)))
+    args = w[:, None] * freqs[None]
+    return torch.cat([torch.sin(args), torch.cos(args)], dim=1)
+
+
+class AttnBlock(nn.Module):
+    """Self-attention then cross-attention to the text, then a feed-forward, over spatial tokens."""
+
+    def __init__(self, c, ctx, heads=4):
+        super().__init__()
+        self.heads = heads
+        self.gn = norm(c)
+        self.ln1, self.ln2, self.ln3 = nn.LayerNorm(c), nn.LayerNorm(c), nn.LayerNorm(c)
+        self.qkv = nn.Linear(c, 3 * c, bias=False)
+        self.o1 = nn.Linear(c, c)
+        self.q2 = nn.Linear(c, c, bias=False)
+        self.kv2 = nn.Linear(ctx, 2 * c, bias=False)
+        self.o2 = nn.Linear(c, c)
+        self.ff = nn.Sequential(nn.Linear(c, 4 * c), nn.GELU(), nn.Linear(4 * c, c))
+
+    def _attend(self, q, k, v):
+        b, n, c = q.shape
+        h = self.heads
+        q = q.reshape(b, n, h, c // h).transpose(1, 2)
+        k = k.reshape(b, -1, h, c // h).transpose(1, 2)
+        v = v.reshape(b, -1, h, c // h).transpose(1, 2)
+        a = torch.softmax(q @ k.transpose(-1, -2) * (1.0 / math.sqrt(c // h)), dim=-1)
+        return (a @ v).transpose(1, 2).reshape(b, n, c)
+
+    def forward(self, x, ctx):
+        b, c, hh, ww = x.shape
+        s = self.gn(x).flatten(2).transpose(1, 2)
+        q, k, v = self.qkv(self.ln1(s)).chunk(3, dim=-1)
+        s = s + self.o1(self._attend(q, k, v))
+        k2, v2 = self.kv2(ctx).chunk(2, dim=-1)
+        s = s + self.o2(self._attend(self.q2(self.ln2(s)), k2, v2))
+        s = s + self.ff(self.ln3(s))
+        return x + s.transpose(1, 2).reshape(b, c, hh, ww)
+
+
+class UNet(nn.Module):
+    """ε-prediction UNet: (sample, timestep, encoder_hidden_states, timestep_cond) -> out_sample.
+
+    timestep_cond (the guidance embedding) enters through a zero-initialised projection
+    added to the timestep embedding, as in diffusers' time_cond_proj; the teacher sees zeros.
+    Cross-attention reads the first CONTEXT_TOKENS text states only: with the causal text encoder
+    those are exactly what a 16-token encoding gives, which makes training the encoder 5x cheaper."""
+
+    def __init__(self, ctx_dim=128, ch=(24, 48, 96), temb=192, cond_dim=256):
+        super().__init__()
+        self.ch = ch
+        self.time_mlp = nn.Sequential(nn.Linear(128, temb), nn.SiLU(), nn.Linear(temb, temb))
+        self.cond_proj = nn.Linear(cond_dim, 128, bias=False)
+        nn.init.zeros_(self.cond_proj.weight)
+        self.inp = Conv(4, ch[0])
+        self.d1 = ResBlock(ch[0], ch[0], temb)
+        self.down1 = Conv(ch[0], ch[1], 3, 2)
+        self.d2 = ResBlock(ch[1], ch[1], temb)
+        self.a2 = AttnBlock(ch[1], ctx_dim)
+        self.down2 = Conv(ch[1], ch[2], 3, 2)
+        self.m = ResBlock(ch[2], ch[2], temb)
+        self.am = AttnBlock(ch[2], ctx_dim)
+        self.u2 = ResBlock(ch[2] + ch[1], ch[1], temb)
+        self.au2 = AttnBlock(ch[1], ctx_dim)
+        self.u1 = ResBlock(ch[1] + ch[0], ch[0], temb)
+        self.out = nn.Sequential(norm(ch[0]), nn.SiLU(), Conv(ch[0], 4))
+
+    def forward(self, sample, timestep, encoder_hidden_states, timestep_cond):
+        t = self.time_mlp(timestep_embedding(timestep) + self.cond_proj(timestep_cond))
+        ctx = encoder_hidden_states[:, :CONTEXT_TOKENS]
+        h1 = self.d1(self.inp(sample), t)
+        h2 = self.a2(self.d2(self.down1(h1), t), ctx)
+        m = self.am(self.m(self.down2(h2), t), ctx)
+        u = F.interpolate(m, scale_factor=2.0, mode="nearest")
+        u = self.au2(self.u2(torch.cat([u, h2], 1), t), ctx)
+        u = F.interpolate(u, scale_factor=2.0, mode="nearest")
+        u = self.u1(torch.cat([u, h1], 1), t)
+        return self.out(u)
+
+
+CONTEXT_TOKENS = 16
+
+
+def count_params(m):
+    return sum(p.numel() for p in m.parameters())
+
+
+def count_macs(model, *inputs):
+    """Multiply-adds of Conv2d/Linear layers and attention matmuls for one forward pass."""
+    total = [0]
+    hooks = []
+
+    def conv_hook(mod, inp, out):
+        total[0] += out.numel() * mod.in_channels // mod.groups * mod.kernel_size[0] * mod.kernel_size[1]
+
+    def lin_hook(mod, inp, out):
+        total[0] += out.numel() * mod.in_features
+
+    def attn_hook(mod, inp, out):
+        x, ctx = inp
+        b, c, h, w = x.shape
+        total[0] += 2 * b * (h * w) ** 2 * c + 2 * b * h * w * ctx.shape[1] * c
+
+    for mod in model.modules():
+        if isinstance(mod, nn.Conv2d):
+            hooks.append(mod.register_forward_hook(conv_hook))
+        elif isinstance(mod, nn.Linear):
+            hooks.append(mod.register_forward_hook(lin_hook))
+        elif isinstance(mod, AttnBlock):
+            hooks.append(mod.register_forward_hook(attn_hook))
+    with torch.no_grad():
+        model(*inputs)
+    for h in hooks:
+        h.remove()
+    return total[0]

@@ -1,0 +1,330 @@
+"""The recipe's stages. Each writes its result under the run folder and is skipped when that exists;
+training loops checkpoint every `ckpt_every` steps and resume from the checkpoint."""
+import copy
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import diffusion as D
+from . import textures as TX
+from .models import CONTEXT_TOKENS, Decoder, Encoder, TextEncoder, UNet, guidance_scale_embedding
+from .tokenizer import ClipTokenizer, learn_merges
+
+
+class Progress:
+    """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
+
+    PLAN = {"data": 70, "tokenizer": 1, "ae": 330, "latents": 150, "teacher": 1200, "lcd": 1000,
+            "classifier": 200, "eval": 300, "export": 40, "sheets": 60}
+
+    def __init__(self):
+        self.start = time.time()
+        self.walls = {}
+        self.speed = 1.0
+
+    def remaining_after(self, stage):
+        names = list(self.PLAN)
+        later = names[names.index(stage) + 1:] if stage in names else []
+        return sum(self.PLAN[n] for n in later if n not in self.walls) * self.speed
+
+    def step(self, stage, i, n, t0, extra=""):
+        el = time.time() - t0
+        eta = el / max(i, 1) * (n - i)
+        if i >= n // 4 and stage in self.PLAN:
+            self.speed = 0.5 * self.speed + 0.5 * (el / max(i, 1) * n) / self.PLAN[stage]
+        total = eta + self.remaining_after(stage)
+        print(f"[{stage}] {i}/{n} {extra} | {el:.0f}s elapsed, stage ETA {eta:.0f}s, run ETA {total / 60:.1f} min",
+              flush=True)
+
+    def done(self, stage, seconds):
+        self.walls[stage] = seconds
+        print(f"[{stage}] done in {seconds:.1f}s (run so far {time.time() - self.start:.0f}s)", flush=True)
+
+
+def _save_atomic(obj, path):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def _ema(target, source, decay):
+    with torch.no_grad():
+        for pt, ps in zip(target.parameters(), source.parameters()):
+            pt.mul_(decay).add_(ps.detach(), alpha=1 - decay)
+
+
+def _cosine_lr(opt, base, step, total, warmup=30):
+    lr = base * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / total)))
+    for g in opt.param_groups:
+        g["lr"] = lr
+
+
+class Run:
+    def __init__(self, cfg, out, progress):
+        self.cfg, self.out, self.p = cfg, out, progress
+        os.makedirs(out, exist_ok=True)
+        torch.manual_seed(cfg.seed)
+
+    def path(self, name):
+        return os.path.join(self.out, name)
+
+    def timed(self, name, fn):
+        marker = self.path(f"{name}.done.json")
+        if os.path.exists(marker):
+            with open(marker) as f:
+                self.p.walls[name] = json.load(f)["seconds"]
+            print(f"[{name}] already done ({self.p.walls[name]:.0f}s), skipping", flush=True)
+            return
+        t0 = time.time()
+        fn()
+        # Wall time accumulates across resumed attempts.
+        prev = self.p.walls.get(name + ".partial", 0.0)
+        with open(marker, "w") as f:
+            json.dump({"seconds": time.time() - t0 + prev}, f)
+        self.p.done(name, time.time() - t0)
+
+    # ------------------------------------------------------------ data
+
+    def data(self):
+        specs = TX.make_specs(self.cfg.train_images, self.cfg.seed)
+        t0 = time.time()
+        imgs = np.empty((len(specs), TX.SIZE, TX.SIZE, 3), np.uint8)
+        for i, s in enumerate(specs):
+            imgs[i] = TX.render(s)
+            if (i + 1) % 2000 == 0:
+                self.p.step("data", i + 1, len(specs), t0)
+        np.savez(self.path("data.npz"), images=imgs, captions=np.array([s.caption() for s in specs]),
+                 family=np.array([s.family for s in specs]), colour=np.array([s.colour for s in specs]))
+
+    def load_data(self):
+        d = np.load(self.path("data.npz"))
+        return d["images"], [str(c) for c in d["captions"]]
+
+    def tokenizer(self):
+        merges = learn_merges(TX.all_caption_words())
+        tok = ClipTokenizer(merges)
+        for w in TX.all_caption_words():
+            assert len(tok._bpe(w)) == 1, f"caption word {w!r} is not a single token"
+        os.makedirs(self.path("tokenizer"), exist_ok=True)
+        tok.save(self.path("tokenizer"))
+        with open(self.path("tokenizer/merges.json"), "w") as f:
+            json.dump(merges, f)
+
+    def load_tokenizer(self):
+        with open(self.path("tokenizer/merges.json")) as f:
+            return ClipTokenizer([tuple(m) for m in json.load(f)])
+
+    # ------------------------------------------------------------ autoencoder
+
+    def ae(self):
+        cfg = self.cfg
+        imgs, _ = self.load_data()
+        enc, dec = Encoder(), Decoder()
+        params = list(enc.parameters()) + list(dec.parameters())
+        opt = torch.optim.AdamW(params, 1e-3, weight_decay=0.0)
+        ckpt, start = self.path("ae.ckpt.pt"), 0
+        if os.path.exists(ckpt):
+            s = torch.load(ckpt)
+            enc.load_state_dict(s["enc"]), dec.load_state_dict(s["dec"]), opt.load_state_dict(s["opt"])
+            start = s["step"]
+        rng = np.random.default_rng(cfg.seed + 1)
+        c, m = cfg.ae_crop, 8
+        mask = torch.zeros(1, 1, c, c)
+        mask[..., m:c - m, m:c - m] = 1
+        t0 = time.time()
+        for step in range(start, cfg.ae_steps):
+            _cosine_lr(opt, 1e-3, step, cfg.ae_steps)
+            idx = rng.integers(0, len(imgs), cfg.ae_batch)
+            batch = np.stack([np.roll(imgs[i], tuple(rng.integers(0, TX.SIZE, 2)), (0, 1))[:c, :c] for i in idx])
+            x = torch.from_numpy(batch).permute(0, 3, 1, 2).float() / 127.5 - 1
+            if rng.random() < 0.5:
+                x = x.flip(3)
+            if rng.random() < 0.5:
+                x = x.transpose(2, 3)
+            z = enc(x)
+            zn = z + 0.1 * z.detach().std() * torch.randn_like(z)
+            y = dec(zn)
+            diff = (y - x) * mask
+            gx = lambda t: t[..., :, 1:] - t[..., :, :-1]
+            gy = lambda t: t[..., 1:, :] - t[..., :-1, :]
+            loss = diff.abs().mean() + 0.5 * ((gx(y) - gx(x)) * mask[..., :, 1:]).abs().mean() \
+                + 0.5 * ((gy(y) - gy(x)) * mask[..., 1:, :]).abs().mean() + 1e-4 * z.pow(2).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            if (step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.ae_steps:
+                _save_atomic({"enc": enc.state_dict(), "dec": dec.state_dict(), "opt": opt.state_dict(),
+                              "step": step + 1}, ckpt)
+            if (step + 1) % 50 == 0 or step + 1 == cfg.ae_steps:
+                self.p.step("ae", step + 1, cfg.ae_steps, t0, f"loss {loss.item():.4f}")
+        _save_atomic({"enc": enc.state_dict(), "dec": dec.state_dict()}, self.path("ae.pt"))
+
+    def load_ae(self):
+        s = torch.load(self.path("ae.pt"))
+        enc, dec = Encoder(), Decoder()
+        enc.load_state_dict(s["enc"]), dec.load_state_dict(s["dec"])
+        return enc.eval(), dec.eval()
+
+    def latents(self):
+        imgs, captions = self.load_data()
+        enc, dec = self.load_ae()
+        out = []
+        t0 = time.time()
+        with torch.no_grad():
+            for i in range(0, len(imgs), 64):
+                x = torch.from_numpy(imgs[i:i + 64]).permute(0, 3, 1, 2).float() / 127.5 - 1
+                out.append(enc(x))
+                if (i // 64) % 40 == 39:
+                    self.p.step("latents", i + 64, len(imgs), t0)
+            z = torch.cat(out)
+            scale = float(1.0 / z.std())
+            # Reconstruction error of the autoencoder on the first images, for the model card.
+            x = torch.from_numpy(imgs[:64]).permute(0, 3, 1, 2).float() / 127.5 - 1
+            rec = dec(enc(x))
+            mae = float((rec - x).abs().mean() * 127.5)
+        tok = self.load_tokenizer()
+        ids = torch.tensor([tok.encode(c) for c in captions], dtype=torch.long)
+        _save_atomic({"z": z * scale, "ids": ids, "scaling_factor": scale, "latent_mean": float(z.mean()),
+                      "ae_mae_8bit": mae}, self.path("latents.pt"))
+        print(f"[latents] scaling_factor {scale:.5f}, scaled mean {float(z.mean()) * scale:.4f}, "
+              f"AE reconstruction MAE {mae:.2f}/255", flush=True)
+
+    # ------------------------------------------------------------ teacher
+
+    def teacher(self):
+        cfg = self.cfg
+        lat = torch.load(self.path("latents.pt"))
+        z, ids = lat["z"], lat["ids"]
+        tok = self.load_tokenizer()
+        empty = torch.tensor(tok.encode(""), dtype=torch.long)
+        te, unet = TextEncoder(tok.vocab_size), UNet()
+        ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
+        params = list(te.parameters()) + list(unet.parameters())
+        opt = torch.optim.AdamW(params, cfg.teacher_lr, weight_decay=0.01)
+        ckpt, start = self.path("teacher.ckpt.pt"), 0
+        if os.path.exists(ckpt):
+            s = torch.load(ckpt)
+            for k, mdl in (("te", te), ("unet", unet), ("ema_te", ema_te), ("ema_unet", ema_unet)):
+                mdl.load_state_dict(s[k])
+            opt.load_state_dict(s["opt"])
+            start = s["step"]
+        g = torch.Generator().manual_seed(cfg.seed + 2 + start)
+        zero_cond = torch.zeros(cfg.teacher_batch, 256)
+        t0 = time.time()
+        for step in range(start, cfg.teacher_steps):
+            _cosine_lr(opt, cfg.teacher_lr, step, cfg.teacher_steps)
+            idx = torch.randint(0, len(z), (cfg.teacher_batch,), generator=g)
+            x0 = torch.roll(z[idx], tuple(torch.randint(0, 16, (2,), generator=g).tolist()), (2, 3))
+            tid = ids[idx].clone()
+            drop = torch.rand(cfg.teacher_batch, generator=g) < 0.1
+            tid[drop] = empty
+            t = torch.randint(0, D.T, (cfg.teacher_batch,), generator=g)
+            noise = torch.randn(x0.shape, generator=g)
+            xt = D.add_noise(x0, noise, t)
+            eps = unet(xt, t, te(tid[:, :CONTEXT_TOKENS]), zero_cond)
+            loss = F.mse_loss(eps, noise)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            decay = min(0.995, (1 + step) / (10 + step))
+            _ema(ema_te, te, decay)
+            _ema(ema_unet, unet, decay)
+            if (step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.teacher_steps:
+                _save_atomic({"te": te.state_dict(), "unet": unet.state_dict(), "ema_te": ema_te.state_dict(),
+                              "ema_unet": ema_unet.state_dict(), "opt": opt.state_dict(), "step": step + 1}, ckpt)
+            if (step + 1) % 25 == 0 or step + 1 == cfg.teacher_steps:
+                self.p.step("teacher", step + 1, cfg.teacher_steps, t0, f"loss {loss.item():.4f}")
+        _save_atomic({"te": ema_te.state_dict(), "unet": ema_unet.state_dict()}, self.path("teacher.pt"))
+
+    def load_teacher(self):
+        tok = self.load_tokenizer()
+        s = torch.load(self.path("teacher.pt"))
+        te, unet = TextEncoder(tok.vocab_size), UNet()
+        te.load_state_dict(s["te"]), unet.load_state_dict(s["unet"])
+        return te.eval(), unet.eval()
+
+    # ------------------------------------------------------------ latent consistency distillation
+
+    def lcd(self):
+        cfg = self.cfg
+        lat = torch.load(self.path("latents.pt"))
+        z, ids = lat["z"], lat["ids"]
+        tok = self.load_tokenizer()
+        te, teacher = self.load_teacher()
+        for prm in list(te.parameters()) + list(teacher.parameters()):
+            prm.requires_grad_(False)
+        student = copy.deepcopy(teacher).train()
+        for prm in student.parameters():
+            prm.requires_grad_(True)
+        target = copy.deepcopy(student)
+        for prm in target.parameters():
+            prm.requires_grad_(False)
+        opt = torch.optim.AdamW(student.parameters(), cfg.lcd_lr, weight_decay=0.0)
+        ckpt, start = self.path("lcd.ckpt.pt"), 0
+        if os.path.exists(ckpt):
+            s = torch.load(ckpt)
+            student.load_state_dict(s["student"]), target.load_state_dict(s["target"])
+            opt.load_state_dict(s["opt"])
+            start = s["step"]
+        with torch.no_grad():
+            uncond = te(torch.tensor([tok.encode("")])[:, :CONTEXT_TOKENS])
+        g = torch.Generator().manual_seed(cfg.seed + 3 + start)
+        b = cfg.lcd_batch
+        prev_alpha = torch.cat([D.ALPHAS_CUMPROD[:1], D.ALPHAS_CUMPROD[D.DDIM_TIMESTEPS[:-1]]])
+        t0 = time.time()
+        for step in range(start, cfg.lcd_steps):
+            _cosine_lr(opt, cfg.lcd_lr, step, cfg.lcd_steps, warmup=20)
+            idx = torch.randint(0, len(z), (b,), generator=g)
+            x0 = torch.roll(z[idx], tuple(torch.randint(0, 16, (2,), generator=g).tolist()), (2, 3))
+            with torch.no_grad():
+                ctx = te(ids[idx][:, :CONTEXT_TOKENS])
+            k = torch.randint(0, D.ORIGINAL_STEPS, (b,), generator=g)
+            start_t = D.DDIM_TIMESTEPS[k]
+            prev_t = torch.clamp(start_t - D.SKIP, min=0)
+            scale = cfg.guidance_min + (cfg.guidance_max - cfg.guidance_min) * torch.rand(b, generator=g)
+            w = scale - 1.0
+            wemb = guidance_scale_embedding(w, 256)
+            noise = torch.randn(x0.shape, generator=g)
+            xt = D.add_noise(x0, noise, start_t)
+            a_t = D.bcast(D.ALPHAS_CUMPROD[start_t])
+            cs, co = D.boundary_scalings(start_t)
+            eps_s = student(xt, start_t, ctx, wemb)
+            pred = D.bcast(cs) * xt + D.bcast(co) * D.x0_from_eps(xt, eps_s, a_t)
+            with torch.no_grad():
+                zero = torch.zeros(2 * b, 256)
+                e_u, e_c = teacher(torch.cat([xt, xt]), torch.cat([start_t, start_t]),
+                                   torch.cat([uncond.expand(b, -1, -1), ctx]), zero).chunk(2)
+                wb = D.bcast(w)
+                x0_c, x0_u = D.x0_from_eps(xt, e_c, a_t), D.x0_from_eps(xt, e_u, a_t)
+                x0_g = x0_c + wb * (x0_c - x0_u)
+                eps_g = e_c + wb * (e_c - e_u)
+                a_p = D.bcast(prev_alpha[k])
+                x_prev = a_p.sqrt() * x0_g + (1 - a_p).sqrt() * eps_g
+                eps_t = target(x_prev, prev_t, ctx, wemb)
+                cs2, co2 = D.boundary_scalings(prev_t)
+                tgt = D.bcast(cs2) * x_prev + D.bcast(co2) * D.x0_from_eps(x_prev, eps_t, D.bcast(D.ALPHAS_CUMPROD[prev_t]))
+            c = 0.001
+            loss = (torch.sqrt((pred - tgt) ** 2 + c * c) - c).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+            opt.step()
+            _ema(target, student, cfg.ema_target)
+            if (step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.lcd_steps:
+                _save_atomic({"student": student.state_dict(), "target": target.state_dict(),
+                              "opt": opt.state_dict(), "step": step + 1}, ckpt)
+            if (step + 1) % 25 == 0 or step + 1 == cfg.lcd_steps:
+                self.p.step("lcd", step + 1, cfg.lcd_steps, t0, f"loss {loss.item():.5f}")
+        _save_atomic({"unet": target.state_dict()}, self.path("student.pt"))
+
+    def load_student(self):
+        s = torch.load(self.path("student.pt"))
+        unet = UNet()
+        unet.load_state_dict(s["unet"])
+        return unet.eval()
