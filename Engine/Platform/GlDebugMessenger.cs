@@ -9,6 +9,8 @@ namespace RealtimeGen.Engine.Platform;
 /// behaviour as errors, other high and medium severity messages as warnings; notifications are switched off.
 /// </summary>
 /// <remarks>
+/// Shader compiler messages are logged at debug level and not counted as errors: a failed compile already surfaces
+/// as an exception carrying the info log (see ShaderProgram).
 /// Create and dispose on the GL thread. Messages are reported synchronously, on the thread of the GL call that
 /// caused them, so the log shows the offending call's stack. Only one messenger per context is meaningful: GL has
 /// one callback slot. Logging a message allocates its text; a correct frame produces none.
@@ -36,7 +38,7 @@ public sealed partial class GlDebugMessenger : IDisposable
         gl.DebugMessageControl(DebugSource.DontCare, DebugType.DontCare, DebugSeverity.DebugSeverityNotification, 0, (uint*)null, false);
     }
 
-    /// <summary>GL errors (DEBUG_TYPE_ERROR) reported since construction.</summary>
+    /// <summary>GL errors (DEBUG_TYPE_ERROR, shader compiler messages excepted) reported since construction.</summary>
     public int ErrorCount { get; private set; }
 
     /// <summary>Removes the callback and disables debug output.</summary>
@@ -56,6 +58,12 @@ public sealed partial class GlDebugMessenger : IDisposable
     {
         string text = Marshal.PtrToStringUTF8(message, length);
         var debugType = (DebugType)type;
+        if ((DebugSource)source == DebugSource.DebugSourceShaderCompiler)
+        {
+            LogDebug(_logger, (DebugSource)source, debugType, id, text);
+            return;
+        }
+
         if (debugType == DebugType.DebugTypeError)
         {
             ErrorCount++;
