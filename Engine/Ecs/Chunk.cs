@@ -36,7 +36,7 @@ public struct Chunk
     public int Size { readonly get; internal set; }
 
     /// <summary>Slots this chunk has, set by the world's chunk byte budget.</summary>
-    public readonly int Capacity => _entities.Length;
+    public readonly int Capacity => _entities?.Length ?? 0;
 
     /// <summary>The handles of the entities in slot order.</summary>
     public readonly ReadOnlySpan<Entity> Entities => new(_entities, 0, Size);
@@ -46,11 +46,7 @@ public struct Chunk
     internal readonly Array[] Columns => _columns;
 
     /// <summary>Whether this chunk's archetype has a column of <typeparamref name="T"/>.</summary>
-    public readonly bool Has<T>()
-    {
-        var id = Component<T>.Id;
-        return (uint)id < (uint)_columnOfComponent.Length && _columnOfComponent[id] >= 0;
-    }
+    public readonly bool Has<T>() => ColumnOf(Component<T>.Id) >= 0;
 
     /// <summary>The <typeparamref name="T"/> values of the live entities, writable in place.</summary>
     /// <exception cref="RealtimeGenException">The archetype has no <typeparamref name="T"/>.</exception>
@@ -74,7 +70,7 @@ public struct Chunk
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal readonly int ColumnOf(int componentId) =>
-        (uint)componentId < (uint)_columnOfComponent.Length ? _columnOfComponent[componentId] : -1;
+        _columnOfComponent is { } map && (uint)componentId < (uint)map.Length ? map[componentId] : -1;
 
     [DoesNotReturn]
     private static void ThrowMissing(Type type) =>

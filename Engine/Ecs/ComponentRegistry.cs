@@ -11,17 +11,6 @@ internal static class ComponentRegistry
     private static readonly Lock Gate = new();
     private static readonly List<ComponentType> Types = [];
 
-    public static int Count
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return Types.Count;
-            }
-        }
-    }
-
     public static ComponentType Register<T>()
     {
         lock (Gate)

@@ -39,7 +39,8 @@ public sealed partial class World
 
     /// <summary>Creates an empty world.</summary>
     /// <param name="chunkByteBudget">
-    /// Bytes per chunk that sizes each archetype's chunk capacity (at least 8 entities per chunk).
+    /// Bytes per chunk, at least 256: an archetype's chunk capacity is this divided by its bytes per entity
+    /// (components plus the 8-byte handle), and never below 8 entities.
     /// </param>
     public World(int chunkByteBudget = DefaultChunkByteBudget)
     {
