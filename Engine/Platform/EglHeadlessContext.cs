@@ -55,10 +55,18 @@ public sealed partial class EglHeadlessContext : IGraphicsContext
         Gl = GL.GetApi(Egl.GetProcAddress);
         Title = options.Title;
         VSync = options.VSync;
-        CreateFramebuffer(options.Width, options.Height);
-        if (options.Debug && options.Logger is not null)
+        try
         {
-            _debugMessenger = new GlDebugMessenger(Gl, options.Logger);
+            CreateFramebuffer(options.Width, options.Height);
+            if (options.Debug && options.Logger is not null)
+            {
+                _debugMessenger = new GlDebugMessenger(Gl, options.Logger);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
         }
 
         if (options.Logger is { } logger && logger.IsEnabled(LogLevel.Information))

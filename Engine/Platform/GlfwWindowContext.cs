@@ -140,6 +140,15 @@ public sealed unsafe partial class GlfwWindowContext : IGraphicsContext
     /// <summary>The GL debug messenger installed when <see cref="GraphicsContextOptions.Debug"/> and a logger were given.</summary>
     public GlDebugMessenger? DebugMessenger => _debugMessenger;
 
+    /// <summary>The native GLFWwindow, for tests driving GLFW directly.</summary>
+    internal nint WindowHandle => _window;
+
+    /// <summary>The key callback as GLFW calls it, so tests can feed events through the same path.</summary>
+    internal static delegate* unmanaged<nint, int, int, int, int, void> KeyCallback => &OnKey;
+
+    /// <summary>The character callback as GLFW calls it.</summary>
+    internal static delegate* unmanaged<nint, uint, void> CharacterCallback => &OnCharacter;
+
     /// <inheritdoc/>
     public void RequestClose() => Glfw.SetWindowShouldClose(_window, Glfw.True);
 

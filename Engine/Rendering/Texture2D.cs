@@ -67,7 +67,8 @@ public sealed class Texture2D : IDisposable
     /// <summary>Height of mip <paramref name="level"/>.</summary>
     public int LevelHeight(int level) => Math.Max(1, Height >> level);
 
-    /// <summary>Replaces a whole mip level with RGBA8 pixels (4 bytes per pixel).</summary>
+    /// <summary>Replaces a whole mip level with RGBA8 pixels (4 bytes per pixel); GL converts them to
+    /// <see cref="Format"/>.</summary>
     public void Upload(ReadOnlySpan<byte> rgba, int level = 0) =>
         UploadRegion(rgba, 0, 0, LevelWidth(level), LevelHeight(level), level);
 

@@ -70,6 +70,9 @@ internal static unsafe partial class Glfw
     [LibraryImport(Library, EntryPoint = "glfwSetWindowTitle", StringMarshalling = StringMarshalling.Utf8)]
     public static partial void SetWindowTitle(nint window, string title);
 
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowSize")]
+    public static partial void SetWindowSize(nint window, int width, int height);
+
     [LibraryImport(Library, EntryPoint = "glfwGetFramebufferSize")]
     public static partial void GetFramebufferSize(nint window, out int width, out int height);
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using RealtimeGen.Engine;
 using RealtimeGen.Engine.Platform;
+using Silk.NET.OpenGL;
 
 namespace RealtimeGen.Tests.Support;
 
@@ -16,7 +17,8 @@ namespace RealtimeGen.Tests.Support;
 /// the test with GL's message. When EGL is unavailable the test is ignored with the reason, except under CI
 /// (CI=true), where it fails: CI machines must have headless GL. Work items run one at a time; GL objects a work item
 /// creates must be disposed in it (or in a later one), never on the test thread. Assert inside work items is not
-/// supported: return the data and assert outside.
+/// supported: return the data and assert outside. Each work item starts with the default framebuffer (64×64) bound,
+/// a full viewport, depth/cull/scissor/blend off and no program, vertex array or pixel buffer bound.
 /// </remarks>
 public static class GlTestHost
 {
@@ -46,6 +48,7 @@ public static class GlTestHost
             {
                 glErrorsBefore = context.DebugMessenger?.ErrorCount ?? 0;
                 GlLog.Clear();
+                ResetState(context);
                 result = work(context);
                 glErrorsAfter = context.DebugMessenger?.ErrorCount ?? 0;
             }
@@ -125,6 +128,29 @@ public static class GlTestHost
 
             return _context!;
         }
+    }
+
+    // Each work item starts from the same GL state, whatever the previous test left bound or enabled.
+    private static void ResetState(EglHeadlessContext context)
+    {
+        GL gl = context.Gl;
+        if (context.Width != Width || context.Height != Height)
+        {
+            context.Resize(Width, Height);
+        }
+
+        gl.BindFramebuffer(FramebufferTarget.Framebuffer, context.DefaultFramebuffer);
+        gl.Viewport(0, 0, Width, Height);
+        gl.Disable(EnableCap.ScissorTest);
+        gl.Disable(EnableCap.DepthTest);
+        gl.Disable(EnableCap.CullFace);
+        gl.Disable(EnableCap.Blend);
+        gl.ColorMask(true, true, true, true);
+        gl.DepthMask(true);
+        gl.UseProgram(0);
+        gl.BindVertexArray(0);
+        gl.BindBuffer(BufferTargetARB.PixelUnpackBuffer, 0);
+        gl.BindBuffer(BufferTargetARB.PixelPackBuffer, 0);
     }
 
     private static void ServeWorkItems(ManualResetEventSlim started)
