@@ -9,6 +9,7 @@ namespace RealtimeGen.Benchmarks.Ecs;
 /// reported mean is nanoseconds per entity and the allocation column is bytes per entity.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class EcsIterationBenchmarks
 {
     private const int EntityCount = 1_000_000;
