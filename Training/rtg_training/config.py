@@ -9,10 +9,10 @@ class Config:
     ae_steps: int = 1500
     ae_batch: int = 16
     ae_crop: int = 64
-    teacher_steps: int = 800
+    teacher_steps: int = 1500
     teacher_batch: int = 48
     teacher_lr: float = 1e-3
-    lcd_steps: int = 700
+    lcd_steps: int = 800
     lcd_batch: int = 32
     lcd_lr: float = 3e-4
     guidance_min: float = 2.0
