@@ -79,6 +79,10 @@ internal sealed class DemoApp : IFramePhases, IDisposable
     /// <summary>Cells the contact sheet may hold.</summary>
     public int ContactSheetLimit { get; set; } = 60;
 
+    /// <summary>Waits for the GPU at the end of each frame (glFinish), as a swap would on a display: headless frame
+    /// times then include the rendering, not just its submission.</summary>
+    public bool FinishEachFrame { get; set; }
+
     /// <summary>Seconds on the run's clock, for contact sheet labels.</summary>
     public double ClockSeconds { get; set; }
 
@@ -197,6 +201,11 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         {
             Screenshot.Save(_context, path);
             CapturePath = null;
+        }
+
+        if (FinishEachFrame)
+        {
+            _context.Gl.Finish();
         }
 
         if (_titleDirty && !_context.IsHeadless)

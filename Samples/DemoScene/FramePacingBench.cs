@@ -34,7 +34,7 @@ internal static class FramePacingBench
     private static FramePacingRun Measure(
         IGraphicsContext context, DemoGeneration generation, string name, string modelDirectory, int frames, double baselineMedian, ILogger logger)
     {
-        using var app = new DemoApp(context, generation, modelDirectory, logger);
+        using var app = new DemoApp(context, generation, modelDirectory, logger) { FinishEachFrame = true };
         var loop = new FrameLoop(context, new FrameStats(capacity: Math.Max(frames, 16)));
 
         // Warm up: every object once (model load, first inference, textures at their size), until all are final.
