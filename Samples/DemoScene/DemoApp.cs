@@ -44,7 +44,12 @@ internal sealed class DemoApp : IFramePhases, IDisposable
     private readonly long[] _seeds = [1, 2, 3, 4, 5];
     private bool _titleDirty = true;
 
-    public DemoApp(IGraphicsContext context, DemoGeneration generation = DemoGeneration.Off, string? modelDirectory = null, ILogger? logger = null)
+    public DemoApp(
+        IGraphicsContext context,
+        DemoGeneration generation = DemoGeneration.Off,
+        string? modelDirectory = null,
+        ILogger? logger = null,
+        TextureGenerationPluginOptions? pluginOptions = null)
     {
         _context = context;
         World = new World();
@@ -55,7 +60,7 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         Generation = generation;
         if (generation == DemoGeneration.Streamed)
         {
-            Plugin = TextureGenerationPlugin.Load(context.Gl, World, _assets, modelDirectory!, logger: logger);
+            Plugin = TextureGenerationPlugin.Load(context.Gl, World, _assets, modelDirectory!, pluginOptions, logger);
         }
         else if (generation == DemoGeneration.Synchronous)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using RealtimeGen.Engine;
 using RealtimeGen.Engine.Platform;
+using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Samples.DemoScene;
 
 namespace RealtimeGen.Benchmarks.Frames;
@@ -20,6 +21,7 @@ internal static class FramesCommand
         int height = 540;
         string? model = null;
         string output = Path.Combine("out", "bench");
+        var priority = WorkerPriority.Idle;
         for (int i = 0; i < args.Count; i++)
         {
             string value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"option '{args[i]}' needs a value");
@@ -30,7 +32,14 @@ internal static class FramesCommand
                 case "--height": height = Positive(args[i], value); break;
                 case "--model": model = value; break;
                 case "--out": output = value; break;
-                default: throw new ArgumentException($"unknown option '{args[i]}' (frames takes --frames, --width, --height, --model, --out)");
+                case "--worker-priority":
+                    priority = Enum.TryParse(value, ignoreCase: true, out WorkerPriority parsed)
+                        ? parsed
+                        : throw new ArgumentException($"option '--worker-priority' expects idle, low or normal, got '{value}'");
+                    break;
+                default:
+                    throw new ArgumentException(
+                        $"unknown option '{args[i]}' (frames takes --frames, --width, --height, --model, --out, --worker-priority)");
             }
 
             i++;
@@ -45,7 +54,7 @@ internal static class FramesCommand
                 Width = width,
                 Height = height,
             });
-            FramePacingReport report = FramePacingBench.Run(context, package, frames, NullLogger.Instance);
+            FramePacingReport report = FramePacingBench.Run(context, package, frames, NullLogger.Instance, priority);
             Console.WriteLine(report.ToMarkdown());
             Directory.CreateDirectory(output);
             string json = Path.Combine(output, "frame-pacing.json");
