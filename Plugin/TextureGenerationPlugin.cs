@@ -82,7 +82,8 @@ public sealed class TextureGenerationPlugin : IDisposable
     public TextureGenerationSystem Generation { get; }
 
     /// <summary>Creates the plugin over the model package in <paramref name="packageDirectory"/>, loaded by each worker
-    /// on its own thread (so the inference threads inherit the worker's low priority).</summary>
+    /// on its own thread (so the inference threads inherit the worker's low priority). Inference threads are capped so
+    /// that all workers together leave one core for the frame.</summary>
     public static TextureGenerationPlugin Load(
         GL gl,
         World world,
@@ -92,7 +93,15 @@ public sealed class TextureGenerationPlugin : IDisposable
         ILogger? logger = null)
     {
         options ??= new TextureGenerationPluginOptions();
+
+        // All workers' inference threads together leave one core for the frame.
         var pipelineOptions = options.Pipeline;
+        int spareCores = Math.Max(1, (Environment.ProcessorCount - 1) / options.Service.WorkerCount);
+        if (pipelineOptions.Inference.IntraOpThreads > spareCores)
+        {
+            pipelineOptions = pipelineOptions with { Inference = pipelineOptions.Inference with { IntraOpThreads = spareCores } };
+        }
+
         return new TextureGenerationPlugin(
             gl, world, assets, () => LcmGenerationBackend.Load(packageDirectory, pipelineOptions, logger), options, logger);
     }
