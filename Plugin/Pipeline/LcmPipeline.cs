@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -504,12 +505,14 @@ public sealed class LcmPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(request.Prompt, nameof(request));
         ArgumentNullException.ThrowIfNull(request.NegativePrompt, nameof(request));
         int max = _options.MaxImageSize;
-        if (request.Width < 8 || request.Height < 8 || request.Width % 8 != 0 || request.Height % 8 != 0
+        int multiple = Package.SizeMultiple;
+        if (request.Width < multiple || request.Height < multiple || request.Width % multiple != 0 || request.Height % multiple != 0
             || request.Width > max || request.Height > max)
         {
             throw new RealtimeGenException(
-                $"Expected width and height that are multiples of 8 between 8 and {max}; found " +
-                $"{request.Width}×{request.Height}. The VAE works on 8×8 pixel cells: round to e.g. 128 or 256.");
+                $"Expected width and height that are multiples of {multiple} between {multiple} and {max} for the model at " +
+                $"{Package.Directory}; found {request.Width}×{request.Height}. The VAE works on 8×8 pixel cells and the UNet " +
+                $"halves the latent {BitOperations.Log2((uint)multiple) - 3} time(s): round to e.g. 128 or 256.");
         }
 
         if (request.Steps < 1 || request.Steps > Scheduler.MaxSteps)

@@ -17,7 +17,8 @@ public static class GenerateCommand
           --negative TEXT     negative prompt (used only by models without guidance embedding)
           --seed N            noise seed (default 0); same seed, same image on this machine
           --steps N           denoising steps, 1–50 (default 4)
-          --size N|WxH        output size in pixels, multiples of 8 (default 128)
+          --size N|WxH        output size in pixels, a multiple of the model's cell
+                              (32 for the shipped model, 64 for SD1.5; default 128)
           --guidance W        guidance scale (default 8.5)
           --batch N           images to generate together (default 1)
           --init PATH         start image for img2img (resized to --size)
