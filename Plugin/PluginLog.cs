@@ -26,4 +26,14 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Generation cancelled after step {Step} of {Steps}")]
     public static partial void GenerationCancelled(ILogger logger, int step, int steps);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
+        Message = "The OS refused worker priority {Priority}; generation workers run at normal priority")]
+    public static partial void WorkerPriorityRefused(ILogger logger, Generation.WorkerPriority priority);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "{Reason}")]
+    public static partial void BackendFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Generation job {JobId} failed: {Reason}")]
+    public static partial void JobFailed(ILogger logger, long jobId, string reason);
 }

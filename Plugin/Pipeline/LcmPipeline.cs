@@ -30,6 +30,8 @@ public sealed class LcmPipeline : IDisposable
     private readonly float[] _guidanceRow;
     private readonly long[] _tokenIds;
     private readonly RunOptions _runOptions = new();
+    private DenoiseWorkspace? _stepWorkspace;
+    private GenerationRequest? _stepRequest;
     private bool _disposed;
     private long _generationStart;
 
@@ -147,6 +149,9 @@ public sealed class LcmPipeline : IDisposable
         }
 
         DenoiseWorkspace workspace = Denoise(request, preview, onStep, timings, cancellationToken);
+
+        // A cancellation that raced the end of the loop has set Terminate, which would fail the decoder run.
+        cancellationToken.ThrowIfCancellationRequested();
         long start = Stopwatch.GetTimestamp();
         DecodeLatents(workspace, workspace.Latents);
         WriteRgba(workspace.DecoderBinding.Output(0).Floats, request.Width, request.Height, workspace.Batch, destination);
@@ -164,6 +169,7 @@ public sealed class LcmPipeline : IDisposable
         Validate(request);
         CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
         DenoiseWorkspace workspace = Denoise(request, default, onStep, null, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         DecodeLatents(workspace, workspace.Latents);
         ReadOnlySpan<float> planar = workspace.DecoderBinding.Output(0).Floats;
         int plane = request.Width * request.Height;
@@ -201,6 +207,26 @@ public sealed class LcmPipeline : IDisposable
                 Generate(request with { GuidanceScale = 1.0 }, scratch, default, null, null);
             }
         }
+    }
+
+    /// <summary>
+    /// Decodes the predicted x₀ of the step just done to RGBA8 in <paramref name="destination"/>; call it only from
+    /// inside an <see cref="LcmStepCallback"/>. Lets a caller pick a fresh buffer for each preview (e.g. a staging
+    /// slot per step) and skip steps, where the <c>preview</c> argument of Generate decodes every step into one buffer.
+    /// </summary>
+    /// <param name="destination"><see cref="RgbaByteCount"/> bytes of the running request.</param>
+    /// <exception cref="InvalidOperationException">Called outside a step callback.</exception>
+    public void DecodePreview(Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_stepWorkspace is not { } workspace || _stepRequest is not { } request)
+        {
+            throw new InvalidOperationException("DecodePreview is only valid inside a step callback of a running generation.");
+        }
+
+        CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
+        DecodeLatents(workspace, workspace.Denoised);
+        WriteRgba(workspace.DecoderBinding.Output(0).Floats, request.Width, request.Height, workspace.Batch, destination);
     }
 
     /// <summary>The prompt's text embedding (L·D floats), from the cache or by running the text encoder.</summary>
@@ -269,12 +295,16 @@ public sealed class LcmPipeline : IDisposable
             Scheduler.SetTimesteps(request.Steps, img2img ? request.Strength : 1.0);
         }
 
+        // A cancelled previous job leaves Terminate set; clear it before this job's first session run (the text
+        // encoder), or that run fails at once.
+        _runOptions.Terminate = false;
         float[] conditional = EncodePrompt(request.Prompt, timings);
         float[]? unconditional = classic ? EncodePrompt(request.NegativePrompt, timings) : null;
         DenoiseWorkspace workspace = Workspace(request.BatchSize, request.Height / 8, request.Width / 8, classic);
         PrepareConditioning(workspace, conditional, unconditional, request.GuidanceScale);
+        _stepWorkspace = workspace;
+        _stepRequest = request;
 
-        _runOptions.Terminate = false;
         using CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static state => ((RunOptions)state!).Terminate = true, _runOptions)
             : default;
@@ -332,6 +362,11 @@ public sealed class LcmPipeline : IDisposable
         {
             PluginLog.GenerationCancelled(_logger, -1, request.Steps);
             throw new OperationCanceledException(cancellationToken);
+        }
+        finally
+        {
+            _stepWorkspace = null;
+            _stepRequest = null;
         }
 
         return workspace;

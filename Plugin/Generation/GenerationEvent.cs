@@ -1,0 +1,24 @@
+using RealtimeGen.Plugin.Streaming;
+
+namespace RealtimeGen.Plugin.Generation;
+
+/// <summary>Something a job did, read on the main thread with <see cref="GenerationService.TryRead"/>.</summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="JobId">The job's <see cref="GenerationJob.Id"/>.</param>
+/// <param name="Key">The job's owner key.</param>
+/// <param name="Step">Steps done (previews and finals).</param>
+/// <param name="Steps">Steps of the job.</param>
+/// <param name="Slot">The image, for previews and finals; the reader submits it to the sink or releases it.</param>
+/// <param name="Width">Image width.</param>
+/// <param name="Height">Image height.</param>
+/// <param name="Reason">Why it failed, for <see cref="GenerationEventKind.Failed"/>.</param>
+public readonly record struct GenerationEvent(
+    GenerationEventKind Kind,
+    long JobId,
+    long Key,
+    int Step,
+    int Steps,
+    StagingSlot? Slot,
+    int Width,
+    int Height,
+    string? Reason);

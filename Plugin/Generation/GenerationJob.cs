@@ -1,0 +1,49 @@
+using System.Diagnostics.CodeAnalysis;
+using RealtimeGen.Plugin.Pipeline;
+
+namespace RealtimeGen.Plugin.Generation;
+
+/// <summary>One request in a <see cref="GenerationService"/>, from submission until its last event.</summary>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The service disposes the cancellation source when the job ends; callers never own a job.")]
+public sealed class GenerationJob
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    internal GenerationJob(long id, long key, GenerationRequest request, int priority, bool seamless, long sequence)
+    {
+        Id = id;
+        Key = key;
+        Request = request;
+        Priority = priority;
+        Seamless = seamless;
+        Sequence = sequence;
+    }
+
+    /// <summary>Unique id, increasing with submission order.</summary>
+    public long Id { get; }
+
+    /// <summary>The owner (e.g. an entity): a newer job with the same key replaces this one.</summary>
+    public long Key { get; }
+
+    /// <summary>What to generate; batch 1.</summary>
+    public GenerationRequest Request { get; }
+
+    /// <summary>Higher runs first.</summary>
+    public int Priority { get; }
+
+    /// <summary>Whether the texture should tile.</summary>
+    public bool Seamless { get; }
+
+    /// <summary>Bytes of the RGBA8 image (width·height·4).</summary>
+    public int ByteCount => Request.Width * Request.Height * 4;
+
+    internal long Sequence { get; }
+
+    internal bool IsRunning { get; set; }
+
+    internal CancellationToken CancellationToken => _cancellation.Token;
+
+    internal void Cancel() => _cancellation.Cancel();
+
+    internal void DisposeCancellation() => _cancellation.Dispose();
+}

@@ -1,0 +1,26 @@
+using RealtimeGen.Plugin.Streaming;
+
+namespace RealtimeGen.Plugin.Generation;
+
+/// <summary>Where a backend puts one job's images: staging slots from the sink, published to the main thread.</summary>
+/// <remarks>Used on the worker thread that runs the job.</remarks>
+public interface IGenerationOutput
+{
+    /// <summary>Whether the preview policy wants an image after <paramref name="stepsDone"/> of <paramref name="steps"/>.</summary>
+    bool WantsPreview(int stepsDone, int steps);
+
+    /// <summary>A slot for a preview, or null when none is free (the preview is skipped, never waited for).</summary>
+    StagingSlot? TryAcquirePreviewSlot();
+
+    /// <summary>Takes a slot for the final image, waiting for one to be recycled.</summary>
+    StagingSlot AcquireFinalSlot(CancellationToken cancellationToken);
+
+    /// <summary>Hands a written preview to the main thread.</summary>
+    void PublishPreview(StagingSlot slot, int stepsDone, int steps);
+
+    /// <summary>Hands the written final image to the main thread.</summary>
+    void PublishFinal(StagingSlot slot, int steps);
+
+    /// <summary>Gives back a slot that will not be published.</summary>
+    void Release(StagingSlot slot);
+}

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Plugin.Streaming;
+
+namespace RealtimeGen.Plugin.Generation;
+
+/// <summary>
+/// Generates with an <see cref="LcmPipeline"/>, decoding previews and the final image straight into staging slots
+/// (mapped GPU upload memory): no managed image arrays in between.
+/// </summary>
+public sealed class LcmGenerationBackend : IGenerationBackend
+{
+    private readonly bool _ownsPipeline;
+    private GenerationJob? _job;
+    private IGenerationOutput? _output;
+    private int _steps;
+
+    /// <summary>Wraps <paramref name="pipeline"/>, which must not be used elsewhere while jobs run.</summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="ownsPipeline">Whether <see cref="Dispose"/> disposes the pipeline.</param>
+    public LcmGenerationBackend(LcmPipeline pipeline, bool ownsPipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        Pipeline = pipeline;
+        _ownsPipeline = ownsPipeline;
+        StepCallback = OnStep;
+    }
+
+    /// <summary>The pipeline.</summary>
+    public LcmPipeline Pipeline { get; }
+
+    /// <summary>Applied to every final image before it is published; null for none. The one place where a job's final
+    /// RGBA is complete (watermarking hooks in here).</summary>
+    public FinalImageFilter? FinalImageFilter { get; init; }
+
+    private LcmStepCallback StepCallback { get; }
+
+    /// <summary>Loads the package in <paramref name="packageDirectory"/> into a pipeline this backend owns.</summary>
+    public static LcmGenerationBackend Load(string packageDirectory, LcmPipelineOptions? options = null, ILogger? logger = null) =>
+        new(LcmPipeline.Load(packageDirectory, options, logger), ownsPipeline: true);
+
+    /// <inheritdoc/>
+    public void Generate(GenerationJob job, IGenerationOutput output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(output);
+        StagingSlot final = output.AcquireFinalSlot(cancellationToken);
+        _job = job;
+        _output = output;
+        _steps = job.Request.Steps;
+        try
+        {
+            GenerationRequest request = job.Request;
+            Span<byte> rgba = final.GetSpan(job.ByteCount);
+            Pipeline.Generate(request, rgba, default, StepCallback, null, cancellationToken);
+            CompleteFinalImage(rgba, request.Width, request.Height);
+        }
+        catch
+        {
+            output.Release(final);
+            throw;
+        }
+        finally
+        {
+            _job = null;
+            _output = null;
+        }
+
+        output.PublishFinal(final, _steps);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsPipeline)
+        {
+            Pipeline.Dispose();
+        }
+    }
+
+    // The final RGBA of the job is complete here and nowhere else.
+    private void CompleteFinalImage(Span<byte> rgba, int width, int height) => FinalImageFilter?.Invoke(rgba, width, height);
+
+    private void OnStep(in LcmStepProgress progress)
+    {
+        IGenerationOutput output = _output!;
+        _steps = progress.StepCount;
+        if (progress.Step >= progress.StepCount || !output.WantsPreview(progress.Step, progress.StepCount))
+        {
+            return;
+        }
+
+        if (output.TryAcquirePreviewSlot() is not { } slot)
+        {
+            return;
+        }
+
+        try
+        {
+            Pipeline.DecodePreview(slot.GetSpan(_job!.ByteCount));
+        }
+        catch
+        {
+            output.Release(slot);
+            throw;
+        }
+
+        output.PublishPreview(slot, progress.Step, progress.StepCount);
+    }
+}

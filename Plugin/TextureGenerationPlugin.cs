@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+using RealtimeGen.Engine.Ecs;
+using RealtimeGen.Engine.Frames;
+using RealtimeGen.Engine.Rendering;
+using RealtimeGen.Engine.Scene;
+using RealtimeGen.Plugin.Components;
+using RealtimeGen.Plugin.Generation;
+using RealtimeGen.Plugin.Streaming;
+using RealtimeGen.Plugin.Systems;
+using Silk.NET.OpenGL;
+
+namespace RealtimeGen.Plugin;
+
+/// <summary>
+/// Streams generated textures into a world's entities: the one object a host creates and calls each frame —
+/// <see cref="Update"/> in the systems phase, <see cref="Upload"/> in the uploads phase, <see cref="EndFrame"/> after
+/// present — all on the render thread, none of which waits on inference.
+/// </summary>
+/// <remarks>
+/// Give an entity a <see cref="TextureRequest"/> (and a <see cref="MeshRenderer"/> with its own material) and its
+/// albedo refines step by step. Dispose on the render thread: it stops the workers first, then deletes the GL objects.
+/// </remarks>
+public sealed class TextureGenerationPlugin : IDisposable
+{
+    private readonly GeneratedTextureMaterialSystem? _materials;
+    private readonly bool _ownsSink;
+    private bool _disposed;
+
+    /// <summary>Creates the plugin over an existing sink (e.g. a GPU-resident one).</summary>
+    /// <param name="sink">Receives the images and owns the textures.</param>
+    /// <param name="ownsSink">Whether <see cref="Dispose"/> disposes <paramref name="sink"/>.</param>
+    /// <param name="world">The world with the requests.</param>
+    /// <param name="assets">Materials to bind generated textures to; null to leave binding to the host.</param>
+    /// <param name="backendFactory">Called once on each worker thread to make its backend.</param>
+    /// <param name="options">Setup; defaults when null.</param>
+    /// <param name="logger">Log; none when null.</param>
+    public TextureGenerationPlugin(
+        ITextureSink sink,
+        bool ownsSink,
+        World world,
+        RenderAssets? assets,
+        Func<IGenerationBackend> backendFactory,
+        TextureGenerationPluginOptions? options = null,
+        ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(world);
+        options ??= new TextureGenerationPluginOptions();
+        Sink = sink;
+        _ownsSink = ownsSink;
+        World = world;
+        Service = new GenerationService(sink, backendFactory, options.Service, logger);
+        Generation = new TextureGenerationSystem(world, Service, sink, options.AuditPerFrame);
+        if (assets is not null)
+        {
+            _materials = new GeneratedTextureMaterialSystem(world, assets, sink, Generation);
+        }
+    }
+
+    /// <summary>Creates the plugin with a <see cref="TextureStreamer"/> on <paramref name="gl"/> (call on the render thread).</summary>
+    public TextureGenerationPlugin(
+        GL gl,
+        World world,
+        RenderAssets? assets,
+        Func<IGenerationBackend> backendFactory,
+        TextureGenerationPluginOptions? options = null,
+        ILogger? logger = null)
+        : this(new TextureStreamer(gl, (options ?? new()).Streamer), true, world, assets, backendFactory, options, logger)
+    {
+    }
+
+    /// <summary>The world it serves.</summary>
+    public World World { get; }
+
+    /// <summary>Where images go and textures live.</summary>
+    public ITextureSink Sink { get; }
+
+    /// <summary>The worker side.</summary>
+    public GenerationService Service { get; }
+
+    /// <summary>The main-thread system.</summary>
+    public TextureGenerationSystem Generation { get; }
+
+    /// <summary>Creates the plugin over the model package in <paramref name="packageDirectory"/>, loaded by each worker
+    /// on its own thread (so the inference threads inherit the worker's low priority).</summary>
+    public static TextureGenerationPlugin Load(
+        GL gl,
+        World world,
+        RenderAssets? assets,
+        string packageDirectory,
+        TextureGenerationPluginOptions? options = null,
+        ILogger? logger = null)
+    {
+        options ??= new TextureGenerationPluginOptions();
+        var pipelineOptions = options.Pipeline;
+        return new TextureGenerationPlugin(
+            gl, world, assets, () => LcmGenerationBackend.Load(packageDirectory, pipelineOptions, logger), options, logger);
+    }
+
+    /// <summary>Sets the entity's request as a new version; the next <see cref="Update"/> starts it (latest wins).</summary>
+    public void Request(Entity entity, in TextureRequest request) => Generation.Request(entity, in request);
+
+    /// <summary>The entity's current texture, or null before its first image.</summary>
+    public Texture2D? TextureOf(Entity entity) =>
+        World.TryGet(entity, out GeneratedTexture generated) ? Sink.GetTexture(generated.Handle) : null;
+
+    /// <summary>Systems phase: submits, cancels and routes finished steps.</summary>
+    public void Update(in FrameTime time) => Generation.Update(in time);
+
+    /// <summary>Uploads phase: images into textures within the budget; materials follow replaced textures.</summary>
+    public void Upload(in FrameTime time)
+    {
+        Sink.Upload();
+        _materials?.Update(in time);
+    }
+
+    /// <summary>After present: frees textures retired this frame and recycles finished slots.</summary>
+    public void EndFrame() => Sink.EndFrame();
+
+    /// <summary>Stops the workers (cancelling their jobs), then disposes the sink if owned. Render thread.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Service.Dispose();
+        if (_ownsSink)
+        {
+            Sink.Dispose();
+        }
+    }
+}
