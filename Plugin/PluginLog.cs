@@ -26,4 +26,10 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Generation cancelled after step {Step} of {Steps}")]
     public static partial void GenerationCancelled(ILogger logger, int step, int steps);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Asset cache entry {Folder} is corrupt ({Problem}); it will be regenerated")]
+    public static partial void CacheEntryCorrupt(ILogger logger, string folder, string problem);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Asset cache evicted {Folder} ({Bytes} bytes) to stay under {Cap} bytes")]
+    public static partial void CacheEvicted(ILogger logger, string folder, long bytes, long cap);
 }
