@@ -175,6 +175,15 @@ public sealed class ExternalMemoryTexture : IDisposable
         return true;
     }
 
+    /// <summary>The GL texture of slot <paramref name="index"/> (for tests and diagnostics).</summary>
+    internal GlExternalTexture SlotTexture(int index) => _slots[index].Texture;
+
+    /// <summary>The Vulkan image of slot <paramref name="index"/> (for tests and diagnostics).</summary>
+    internal VulkanExportedImage SlotImage(int index) => _slots[index].Image;
+
+    /// <summary>The GL memory object of slot <paramref name="index"/> (for tests and diagnostics).</summary>
+    internal GlMemoryObject SlotMemory(int index) => _slots[index].Memory;
+
     /// <summary>Deletes fences, GL textures and memory objects, then the Vulkan images; call on the GL thread.</summary>
     public void Dispose()
     {

@@ -33,10 +33,8 @@ public class ExternalMemoryRoundTripTests
     {
         byte[] source = ExternalMemoryPattern.Random(width, height, seed: width + height);
 
-        (byte[] readBack, int rowPitch) = GlTestHost.Run(context =>
+        (byte[] readBack, int rowPitch) = VulkanTestDevice.Run((context, support, vulkan) =>
         {
-            var support = GlExternalMemorySupport.Query(context.Gl);
-            using VulkanExternalMemoryDevice vulkan = VulkanTestDevice.CreateFor(support);
             using VulkanExportedImage image = vulkan.CreateImage(width, height);
             image.WriteTightRows(source);
             using GlMemoryObject memory = GlMemoryObject.ImportFd(support, image.ExportFd(), image.AllocationSize, dedicated: true);
@@ -56,10 +54,8 @@ public class ExternalMemoryRoundTripTests
         byte[] first = ExternalMemoryPattern.Random(64, 32, seed: 1);
         byte[] second = ExternalMemoryPattern.Random(64, 32, seed: 2);
 
-        (byte[] before, byte[] after) = GlTestHost.Run(context =>
+        (byte[] before, byte[] after) = VulkanTestDevice.Run((context, support, vulkan) =>
         {
-            var support = GlExternalMemorySupport.Query(context.Gl);
-            using VulkanExternalMemoryDevice vulkan = VulkanTestDevice.CreateFor(support);
             using VulkanExportedImage image = vulkan.CreateImage(64, 32);
             image.WriteTightRows(first);
             using GlMemoryObject memory = GlMemoryObject.ImportFd(support, image.ExportFd(), image.AllocationSize, dedicated: true);
@@ -82,10 +78,8 @@ public class ExternalMemoryRoundTripTests
         // Writes row y with the value y through the pitched view; a width*4 assumption would smear rows together.
         const int Width = 37;
         const int Height = 9;
-        byte[] readBack = GlTestHost.Run(context =>
+        byte[] readBack = VulkanTestDevice.Run((context, support, vulkan) =>
         {
-            var support = GlExternalMemorySupport.Query(context.Gl);
-            using VulkanExternalMemoryDevice vulkan = VulkanTestDevice.CreateFor(support);
             using VulkanExportedImage image = vulkan.CreateImage(Width, Height);
             for (int y = 0; y < Height; y++)
             {
