@@ -1,14 +1,20 @@
 using BenchmarkDotNet.Running;
 using RealtimeGen.Benchmarks.Assets;
+using RealtimeGen.Benchmarks.ExternalMemory;
 
 // Named command branches first; everything else goes to BenchmarkDotNet.
-//   dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- assets-report [--quick]
+//   assets-report [--quick]: time and peak memory per texture size, seam and watermark tables
+//   extmem [sizes...]: CPU staging vs external-memory texture updates, e.g. extmem 128 512 1024
+//     dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- extmem 128 512 1024
 // Every benchmark class in this assembly is reachable: pick with --filter, e.g.
 //   dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- --filter '*Ecs*' --job short
-if (args.Length > 0 && args[0] == "assets-report")
+switch (args.Length > 0 ? args[0] : "")
 {
-    return AssetsReport.Run(args[1..]);
+    case "assets-report":
+        return AssetsReport.Run(args[1..]);
+    case "extmem":
+        return TextureUpdateComparison.Run(args[1..]);
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-return 0;
