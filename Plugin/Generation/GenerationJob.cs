@@ -4,7 +4,7 @@ using RealtimeGen.Plugin.Pipeline;
 namespace RealtimeGen.Plugin.Generation;
 
 /// <summary>One request in a <see cref="GenerationService"/>, from submission until its last event.</summary>
-[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The service disposes the cancellation source when the job ends; callers never own a job.")]
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "A source without a timer holds nothing to release; not disposing it lets the main thread cancel a job whose worker has just finished it without a race.")]
 public sealed class GenerationJob
 {
     private readonly CancellationTokenSource _cancellation = new();
@@ -39,11 +39,7 @@ public sealed class GenerationJob
 
     internal long Sequence { get; }
 
-    internal bool IsRunning { get; set; }
-
     internal CancellationToken CancellationToken => _cancellation.Token;
 
     internal void Cancel() => _cancellation.Cancel();
-
-    internal void DisposeCancellation() => _cancellation.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,8 +14,10 @@ namespace RealtimeGen.Plugin.Generation;
 /// failures reported as events while the service carries on.
 /// </summary>
 /// <remarks>
-/// <see cref="Submit"/>, <see cref="Cancel"/> and <see cref="TryRead"/> are for the main thread; workers only touch
-/// the sink's slots. Reading events allocates nothing. Dispose cancels everything and joins the workers.
+/// <see cref="Submit"/>, <see cref="Cancel"/>, <see cref="TryRead"/> and <see cref="QueuedCount"/> belong to one
+/// main thread, which owns the queue; workers take jobs and post events through lock-free queues, so the main
+/// thread never waits on a lock a low-priority worker might hold. Reading events allocates nothing. Dispose cancels
+/// everything and joins the workers.
 /// </remarks>
 public sealed class GenerationService : IDisposable
 {
@@ -22,15 +25,14 @@ public sealed class GenerationService : IDisposable
     private readonly GenerationServiceOptions _options;
     private readonly ILogger _logger;
     private readonly Func<IGenerationBackend> _backendFactory;
-    private readonly object _gate = new();
     private readonly List<GenerationJob> _queue;
     private readonly Dictionary<long, GenerationJob> _liveByKey = [];
-    private readonly Lock _eventGate = new();
-    private readonly Queue<GenerationEvent> _events = new(256);
+    private readonly ConcurrentQueue<GenerationJob> _handedOut = new();
+    private readonly ConcurrentQueue<GenerationEvent> _events = new();
     private readonly Thread[] _workers;
     private long _nextId;
     private int _running;
-    private bool _stopping;
+    private volatile bool _stopping;
 
     /// <summary>Starts the workers; each calls <paramref name="backendFactory"/> once on its own thread.</summary>
     public GenerationService(ITextureSink sink, Func<IGenerationBackend> backendFactory, GenerationServiceOptions? options = null, ILogger? logger = null)
@@ -53,29 +55,11 @@ public sealed class GenerationService : IDisposable
         }
     }
 
-    /// <summary>Jobs waiting for a worker.</summary>
-    public int QueuedCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _queue.Count;
-            }
-        }
-    }
+    /// <summary>Jobs waiting for a worker (main thread).</summary>
+    public int QueuedCount => _queue.Count + _handedOut.Count;
 
     /// <summary>Jobs a worker is running.</summary>
-    public int RunningCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _running;
-            }
-        }
-    }
+    public int RunningCount => Volatile.Read(ref _running);
 
     /// <summary>
     /// Queues a job for <paramref name="key"/>, cancelling that key's queued or running job. When the queue is full the
@@ -87,6 +71,7 @@ public sealed class GenerationService : IDisposable
     public GenerationJob? Submit(long key, GenerationRequest request, int priority = 0, bool seamless = false)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_stopping, this);
         long bytes = (long)request.Width * request.Height * 4;
         if (request.Width < 1 || request.Height < 1 || bytes > _sink.SlotBytes)
         {
@@ -100,79 +85,88 @@ public sealed class GenerationService : IDisposable
             throw new RealtimeGenException($"Expected a batch of 1 for a streamed texture; found {request.BatchSize}.");
         }
 
-        lock (_gate)
+        Cancel(key);
+        if (_queue.Count >= _options.QueueCapacity)
         {
-            ObjectDisposedException.ThrowIf(_stopping, this);
-            CancelLocked(key);
-            if (_queue.Count >= _options.QueueCapacity)
+            int lowest = Lowest();
+            if (_queue[lowest].Priority >= priority)
             {
-                int lowest = LowestLocked();
-                if (_queue[lowest].Priority >= priority)
-                {
-                    return null;
-                }
-
-                GenerationJob dropped = _queue[lowest];
-                _queue.RemoveAt(lowest);
-                _liveByKey.Remove(dropped.Key);
-                Post(new GenerationEvent(GenerationEventKind.Dropped, dropped.Id, dropped.Key, 0, dropped.Request.Steps, null, 0, 0, null));
-                dropped.DisposeCancellation();
+                return null;
             }
 
-            long id = ++_nextId;
-            var job = new GenerationJob(id, key, request, priority, seamless, id);
-            _queue.Add(job);
-            _liveByKey[key] = job;
-            Monitor.Pulse(_gate);
-            return job;
+            GenerationJob dropped = _queue[lowest];
+            _queue.RemoveAt(lowest);
+            _liveByKey.Remove(dropped.Key);
+            _events.Enqueue(new GenerationEvent(GenerationEventKind.Dropped, dropped.Id, dropped.Key, 0, dropped.Request.Steps, null, 0, 0, null));
         }
+
+        long id = ++_nextId;
+        var job = new GenerationJob(id, key, request, priority, seamless, id);
+        _queue.Add(job);
+        _liveByKey[key] = job;
+        HandOut();
+        return job;
     }
 
     /// <summary>Cancels the queued or running job of <paramref name="key"/>; false when it has none.</summary>
     public bool Cancel(long key)
     {
-        lock (_gate)
+        if (!_liveByKey.Remove(key, out GenerationJob? job))
         {
-            return CancelLocked(key);
+            return false;
         }
+
+        // Queued here: never reaches a worker. Handed out or running: the worker sees the token and reports it.
+        job.Cancel();
+        if (_queue.Remove(job))
+        {
+            _events.Enqueue(new GenerationEvent(GenerationEventKind.Cancelled, job.Id, job.Key, 0, job.Request.Steps, null, 0, 0, null));
+        }
+
+        return true;
     }
 
-    /// <summary>Takes the oldest unread event. Previews and finals carry a slot the caller must submit or release.</summary>
+    /// <summary>Takes the oldest unread event (main thread). Previews and finals carry a slot the caller must submit
+    /// or release. Also hands queued jobs to idle workers.</summary>
     public bool TryRead(out GenerationEvent generationEvent)
     {
-        lock (_eventGate)
+        HandOut();
+        if (!_events.TryDequeue(out generationEvent))
         {
-            return _events.TryDequeue(out generationEvent);
+            return false;
         }
+
+        if (generationEvent.Kind is GenerationEventKind.Final or GenerationEventKind.Failed or GenerationEventKind.Cancelled
+            && _liveByKey.TryGetValue(generationEvent.Key, out GenerationJob? live) && live.Id == generationEvent.JobId)
+        {
+            _liveByKey.Remove(generationEvent.Key);
+        }
+
+        return true;
     }
 
     /// <summary>Cancels every job, waits for the workers to finish, and releases the slots of unread events.</summary>
     public void Dispose()
     {
-        lock (_gate)
+        if (_stopping)
         {
-            if (_stopping)
-            {
-                return;
-            }
-
-            _stopping = true;
-            foreach (GenerationJob job in _liveByKey.Values)
-            {
-                job.Cancel();
-            }
-
-            _queue.Clear();
-            _liveByKey.Clear();
-            Monitor.PulseAll(_gate);
+            return;
         }
 
+        _stopping = true;
+        foreach (GenerationJob job in _liveByKey.Values)
+        {
+            job.Cancel();
+        }
+
+        _queue.Clear();
+        _liveByKey.Clear();
         foreach (Thread worker in _workers)
         {
             worker.Join();
         }
 
-        while (TryRead(out GenerationEvent unread))
+        while (_events.TryDequeue(out GenerationEvent unread))
         {
             if (unread.Slot is { } slot)
             {
@@ -181,13 +175,7 @@ public sealed class GenerationService : IDisposable
         }
     }
 
-    internal void Post(in GenerationEvent generationEvent)
-    {
-        lock (_eventGate)
-        {
-            _events.Enqueue(generationEvent);
-        }
-    }
+    internal void Post(in GenerationEvent generationEvent) => _events.Enqueue(generationEvent);
 
     internal bool WantsPreview(int step, int steps) => step < steps && _options.PreviewMode switch
     {
@@ -198,25 +186,19 @@ public sealed class GenerationService : IDisposable
 
     internal ITextureSink Sink => _sink;
 
-    private bool CancelLocked(long key)
+    // Moves the best queued jobs to the workers, as many as are idle.
+    private void HandOut()
     {
-        if (!_liveByKey.Remove(key, out GenerationJob? job))
+        while (_queue.Count > 0 && Volatile.Read(ref _running) + _handedOut.Count < _workers.Length)
         {
-            return false;
+            int next = Highest();
+            GenerationJob job = _queue[next];
+            _queue.RemoveAt(next);
+            _handedOut.Enqueue(job);
         }
-
-        job.Cancel();
-        if (!job.IsRunning)
-        {
-            _queue.Remove(job);
-            Post(new GenerationEvent(GenerationEventKind.Cancelled, job.Id, job.Key, 0, job.Request.Steps, null, 0, 0, null));
-            job.DisposeCancellation();
-        }
-
-        return true;
     }
 
-    private int LowestLocked()
+    private int Lowest()
     {
         // Lowest priority; among equals the newest, so older requests keep their place.
         int lowest = 0;
@@ -233,7 +215,7 @@ public sealed class GenerationService : IDisposable
         return lowest;
     }
 
-    private int HighestLocked()
+    private int Highest()
     {
         int highest = 0;
         for (int i = 1; i < _queue.Count; i++)
@@ -249,7 +231,7 @@ public sealed class GenerationService : IDisposable
         return highest;
     }
 
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A failing job or backend must not end the worker: it is reported as an event.")]
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A failing backend must not end the worker: its jobs are reported as failed.")]
     private void Work()
     {
         if (!WorkerThreadPriority.TryApply(_options.WorkerPriority))
@@ -271,37 +253,29 @@ public sealed class GenerationService : IDisposable
 
         try
         {
-            while (TakeJob() is { } job)
+            while (!_stopping)
             {
-                Run(backend, backendFailure, job);
+                if (!_handedOut.TryDequeue(out GenerationJob? job))
+                {
+                    // Polling keeps the main thread free of any wait handle or lock shared with this thread.
+                    Thread.Sleep(1);
+                    continue;
+                }
+
+                Interlocked.Increment(ref _running);
+                try
+                {
+                    Run(backend, backendFailure, job);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _running);
+                }
             }
         }
         finally
         {
             backend?.Dispose();
-        }
-    }
-
-    private GenerationJob? TakeJob()
-    {
-        lock (_gate)
-        {
-            while (!_stopping && _queue.Count == 0)
-            {
-                Monitor.Wait(_gate);
-            }
-
-            if (_stopping)
-            {
-                return null;
-            }
-
-            int next = HighestLocked();
-            GenerationJob job = _queue[next];
-            _queue.RemoveAt(next);
-            job.IsRunning = true;
-            _running++;
-            return job;
         }
     }
 
@@ -328,20 +302,6 @@ public sealed class GenerationService : IDisposable
             string reason = e.Message;
             PluginLog.JobFailed(_logger, job.Id, reason);
             Post(new GenerationEvent(GenerationEventKind.Failed, job.Id, job.Key, 0, job.Request.Steps, null, 0, 0, reason));
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _running--;
-                job.IsRunning = false;
-                if (_liveByKey.TryGetValue(job.Key, out GenerationJob? live) && ReferenceEquals(live, job))
-                {
-                    _liveByKey.Remove(job.Key);
-                }
-            }
-
-            job.DisposeCancellation();
         }
     }
 }

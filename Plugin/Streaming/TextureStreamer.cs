@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using RealtimeGen.Engine;
 using RealtimeGen.Engine.Rendering;
@@ -23,9 +24,8 @@ public sealed class TextureStreamer : ITextureSink
     private readonly TextureStreamerOptions _options;
     private readonly int _renderThread = Environment.CurrentManagedThreadId;
     private readonly StagingSlot[] _slots;
-    private readonly Lock _slotGate = new();
-    private readonly int[] _freeSlots;
-    private readonly SemaphoreSlim _available;
+    // Lock-free on purpose: a low-priority worker preempted inside a lock would stall the render thread.
+    private readonly ConcurrentQueue<int> _freeSlots = new();
     private readonly PendingUpload[] _pending;
     private readonly int[] _inFlight;
     private readonly nint[] _slotFence;
@@ -36,7 +36,6 @@ public sealed class TextureStreamer : ITextureSink
     private readonly Stack<int> _freeHandles = new();
     private readonly List<Texture2D> _retired = [];
     private uint _buffer;
-    private int _freeCount;
     private int _pendingHead;
     private int _pendingCount;
     private int _inFlightCount;
@@ -81,7 +80,6 @@ public sealed class TextureStreamer : ITextureSink
         }
 
         _slots = new StagingSlot[options.SlotCount];
-        _freeSlots = new int[options.SlotCount];
         _slotFence = new nint[options.SlotCount];
         _inFlight = new int[options.SlotCount];
         _pending = new PendingUpload[options.SlotCount];
@@ -89,11 +87,8 @@ public sealed class TextureStreamer : ITextureSink
         for (int i = 0; i < options.SlotCount; i++)
         {
             _slots[i] = new StagingSlot(i, (nint)mapped + ((nint)i * options.SlotBytes), options.SlotBytes);
-            _freeSlots[i] = options.SlotCount - 1 - i;
+            _freeSlots.Enqueue(i);
         }
-
-        _freeCount = options.SlotCount;
-        _available = new SemaphoreSlim(options.SlotCount, options.SlotCount);
     }
 
     /// <inheritdoc/>
@@ -103,16 +98,7 @@ public sealed class TextureStreamer : ITextureSink
     public int SlotCount => _slots.Length;
 
     /// <summary>Slots neither held by a writer, nor queued, nor waiting for their fence.</summary>
-    public int FreeSlotCount
-    {
-        get
-        {
-            lock (_slotGate)
-            {
-                return _freeCount;
-            }
-        }
-    }
+    public int FreeSlotCount => _freeSlots.Count;
 
     /// <summary>Images queued for upload.</summary>
     public int PendingCount => _pendingCount;
@@ -129,21 +115,29 @@ public sealed class TextureStreamer : ITextureSink
     /// <inheritdoc/>
     public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot)
     {
-        if (!_available.Wait(0))
+        if (_freeSlots.TryDequeue(out int index))
         {
-            slot = null;
-            return false;
+            slot = _slots[index];
+            return true;
         }
 
-        slot = PopFree();
-        return true;
+        slot = null;
+        return false;
     }
 
     /// <inheritdoc/>
     public StagingSlot AcquireSlot(CancellationToken cancellationToken)
     {
-        _available.Wait(cancellationToken);
-        return PopFree();
+        // Polls rather than waiting on a handle the render thread would have to signal under a lock; the ring
+        // runs dry only when the render thread falls behind by a whole ring of images.
+        StagingSlot? slot;
+        while (!TryAcquireSlot(out slot))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Thread.Sleep(1);
+        }
+
+        return slot;
     }
 
     /// <inheritdoc/>
@@ -300,7 +294,6 @@ public sealed class TextureStreamer : ITextureSink
         _gl.UnmapNamedBuffer(_buffer);
         _gl.DeleteBuffer(_buffer);
         _buffer = 0;
-        _available.Dispose();
     }
 
     private Texture2D TextureOfSize(StreamedTextureHandle target, int width, int height)
@@ -344,23 +337,7 @@ public sealed class TextureStreamer : ITextureSink
         _inFlightCount = kept;
     }
 
-    private StagingSlot PopFree()
-    {
-        lock (_slotGate)
-        {
-            return _slots[_freeSlots[--_freeCount]];
-        }
-    }
-
-    private void PushFree(int slot)
-    {
-        lock (_slotGate)
-        {
-            _freeSlots[_freeCount++] = slot;
-        }
-
-        _available.Release();
-    }
+    private void PushFree(int slot) => _freeSlots.Enqueue(slot);
 
     private bool IsCurrent(StreamedTextureHandle handle) =>
         handle.Index >= 0 && handle.Index < _generations.Count && _generations[handle.Index] == handle.Generation;

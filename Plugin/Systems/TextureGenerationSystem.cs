@@ -58,7 +58,19 @@ public sealed class TextureGenerationSystem : ISystem<FrameTime>
     public ReadOnlySpan<TextureUpdate> Updates => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_updates);
 
     /// <summary>Entities whose job runs or waits.</summary>
-    public int ActiveJobCount => _active.Count;
+    public int ActiveJobCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (TrackedEntity tracked in _active)
+            {
+                count += tracked.JobId != 0 || tracked.Deferred ? 1 : 0;
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>Entities with a generated texture.</summary>
     public int TrackedCount => _all.Count;
@@ -147,14 +159,17 @@ public sealed class TextureGenerationSystem : ISystem<FrameTime>
         for (int i = _active.Count - 1; i >= 0; i--)
         {
             TrackedEntity tracked = _active[i];
-            if (tracked.JobId == 0 && !tracked.Deferred)
+            if ((tracked.JobId != 0 || tracked.Deferred) && !CheckGone(tracked))
             {
-                tracked.Active = false;
-                _active.RemoveAt(i);
                 continue;
             }
 
-            CheckGone(tracked);
+            // Finished, or gone (a forgotten entity has already left the list).
+            if (tracked.Active)
+            {
+                tracked.Active = false;
+                _active.RemoveAt(i);
+            }
         }
     }
 

@@ -1,18 +1,32 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
+using Microsoft.Extensions.Logging;
 using RealtimeGen.Engine.Ecs;
 using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Platform;
 using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Engine.Scene;
+using RealtimeGen.Plugin;
+using RealtimeGen.Plugin.Components;
+using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Plugin.Systems;
 
 namespace RealtimeGen.Samples.DemoScene;
 
 /// <summary>
-/// The demo scene: a lit floor and rotating objects, each entity with its own material, drawn through the ECS.
+/// The demo scene: a lit floor and rotating objects, each entity with its own material, drawn through the ECS; with
+/// generation on, each object's albedo is generated from its prompt and refines step by step while frames go on.
 /// </summary>
 /// <remarks>Created, run and disposed on the GL thread.</remarks>
 internal sealed class DemoApp : IFramePhases, IDisposable
 {
+    /// <summary>Side length of the generated textures.</summary>
+    public const int TextureSize = 128;
+
+    /// <summary>The selectable objects in script order: four spinning ones, then the floor.</summary>
+    public static readonly string[] ObjectNames = ["red cube", "green sphere", "blue cube", "yellow sphere", "floor"];
+
     private static readonly Vector4 Sky = new(0.53f, 0.62f, 0.74f, 1f);
 
     private readonly IGraphicsContext _context;
@@ -22,8 +36,15 @@ internal sealed class DemoApp : IFramePhases, IDisposable
     private readonly SystemGroup<FrameTime> _systems;
     private readonly Camera _camera = new() { Position = new Vector3(0f, 2.6f, 6.2f), Target = new Vector3(0f, 0.2f, 0f) };
     private readonly SceneLighting _lighting = SceneLighting.Default;
+    private readonly Entity[] _objects = new Entity[ObjectNames.Length];
+    private readonly PromptEditor _editor = new(["", "", "", "", ""]);
+    private readonly LcmPipeline? _syncPipeline;
+    private readonly Texture2D?[] _syncTextures = new Texture2D?[ObjectNames.Length];
+    private readonly Queue<(int Index, GenerationRequest Request, long RequestedAt)> _syncQueue = new();
+    private readonly long[] _seeds = [1, 2, 3, 4, 5];
+    private bool _titleDirty = true;
 
-    public DemoApp(IGraphicsContext context)
+    public DemoApp(IGraphicsContext context, DemoGeneration generation = DemoGeneration.Off, string? modelDirectory = null, ILogger? logger = null)
     {
         _context = context;
         World = new World();
@@ -31,47 +52,199 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         _sceneRender = new SceneRenderSystem(World, _assets, _renderer);
         _systems = new SystemGroup<FrameTime>("demo", new SpinSystem(World));
         BuildScene(context);
+        Generation = generation;
+        if (generation == DemoGeneration.Streamed)
+        {
+            Plugin = TextureGenerationPlugin.Load(context.Gl, World, _assets, modelDirectory!, logger: logger);
+        }
+        else if (generation == DemoGeneration.Synchronous)
+        {
+            _syncPipeline = LcmPipeline.Load(modelDirectory!, logger: logger);
+        }
     }
 
     public World World { get; }
 
+    public DemoGeneration Generation { get; }
+
+    /// <summary>The plugin when generation is streamed.</summary>
+    public TextureGenerationPlugin? Plugin { get; }
+
     /// <summary>Set for one frame to capture the rendered image before it is presented.</summary>
     public string? CapturePath { get; set; }
 
+    /// <summary>When set, every frame in which a generated image reached a texture is added to it.</summary>
+    public ContactSheet? ContactSheet { get; set; }
+
+    /// <summary>Cells the contact sheet may hold.</summary>
+    public int ContactSheetLimit { get; set; } = 60;
+
+    /// <summary>Seconds on the run's clock, for contact sheet labels.</summary>
+    public double ClockSeconds { get; set; }
+
+    /// <summary>Milliseconds from each request to its first image on screen.</summary>
+    public List<double> FirstImageMs { get; } = new(4096);
+
+    /// <summary>Milliseconds from each request to its final image on screen.</summary>
+    public List<double> FinalMs { get; } = new(4096);
+
+    /// <summary>True when no generation is queued, running or waiting for upload.</summary>
+    public bool IsIdle => Generation switch
+    {
+        DemoGeneration.Streamed => Plugin!.Generation.ActiveJobCount == 0 && Plugin.Service.QueuedCount == 0 && Plugin.Service.RunningCount == 0,
+        DemoGeneration.Synchronous => _syncQueue.Count == 0,
+        _ => true,
+    };
+
+    /// <summary>Asks for a new texture for object <paramref name="index"/> (0 … <see cref="ObjectNames"/> − 1).</summary>
+    public void RequestTexture(int index, string prompt, long? seed = null)
+    {
+        if (seed is { } s)
+        {
+            _seeds[index] = s;
+        }
+
+        _editor.SetPrompt(index, prompt);
+        _titleDirty = true;
+        TextureRequest request = new(prompt)
+        {
+            Seed = _seeds[index],
+            Width = TextureSize,
+            Height = TextureSize,
+            Seamless = true,
+            Priority = index == _editor.Selected ? 1 : 0,
+        };
+        if (Plugin is not null)
+        {
+            Plugin.Request(_objects[index], in request);
+        }
+        else if (_syncPipeline is not null)
+        {
+            _syncQueue.Enqueue((index, request.ToGenerationRequest(), Stopwatch.GetTimestamp()));
+        }
+    }
+
     public void ProcessInput(KeyboardInput input, in FrameTime time)
     {
+        // The previous frame has been presented: its retired textures can go.
+        Plugin?.EndFrame();
         while (input.TryRead(out var e))
         {
             if (e.Kind == InputEventKind.KeyDown && e.Key == Key.Escape)
             {
                 _context.RequestClose();
+                continue;
+            }
+
+            int regenerate = _editor.Handle(in e);
+            _titleDirty = true;
+            if (regenerate >= 0)
+            {
+                RequestTexture(regenerate, _editor.PromptOf(regenerate));
             }
         }
     }
 
-    public void Update(in FrameTime time) => _systems.Update(in time);
-
-    public void Upload(in FrameTime time)
+    public void Update(in FrameTime time)
     {
+        _systems.Update(in time);
+        Plugin?.Update(in time);
+        if (Plugin is not null)
+        {
+            foreach (TextureUpdate update in Plugin.Generation.Updates)
+            {
+                if (update.IsFirstImage)
+                {
+                    FirstImageMs.Add(update.LatencyMs);
+                }
+
+                if (update.IsFinal)
+                {
+                    FinalMs.Add(update.LatencyMs);
+                }
+
+                _titleDirty |= update.Entity == _objects[_editor.Selected];
+            }
+        }
+
+        // The naive baseline: one whole generation inside this frame.
+        if (_syncPipeline is not null && _syncQueue.TryDequeue(out var job))
+        {
+            byte[] pixels = _syncPipeline.Generate(job.Request);
+            Texture2D texture = _syncTextures[job.Index] ??= _assets.Own(new Texture2D(_context.Gl, TextureSize, TextureSize));
+            texture.Upload(pixels);
+            texture.GenerateMipmaps();
+            _assets[World.Get<MeshRenderer>(_objects[job.Index]).Material].Albedo = texture;
+            double ms = Stopwatch.GetElapsedTime(job.RequestedAt).TotalMilliseconds;
+            FirstImageMs.Add(ms);
+            FinalMs.Add(ms);
+        }
     }
+
+    public void Upload(in FrameTime time) => Plugin?.Upload(in time);
 
     public void Render(in FrameTime time)
     {
         _camera.AspectRatio = _context.Width / (float)Math.Max(1, _context.Height);
         _renderer.BeginFrame(_context, Sky);
         _sceneRender.Draw(_camera, in _lighting);
+        if (ContactSheet is { } sheet && Plugin is not null && Plugin.Generation.Updates.Length > 0 && sheet.Count < ContactSheetLimit)
+        {
+            sheet.Capture(_context.Gl, _context.DefaultFramebuffer, _context.Width, _context.Height, DescribeUpdates(Plugin.Generation.Updates));
+        }
+
         if (CapturePath is { } path)
         {
             Screenshot.Save(_context, path);
             CapturePath = null;
         }
+
+        if (_titleDirty && !_context.IsHeadless)
+        {
+            _context.Title = Title();
+            _titleDirty = false;
+        }
     }
 
     public void Dispose()
     {
+        // Workers stop before the GL objects they write into go away.
+        Plugin?.Dispose();
+        _syncPipeline?.Dispose();
         _systems.Dispose();
         _renderer.Dispose();
         _assets.Dispose();
+    }
+
+    private string DescribeUpdates(ReadOnlySpan<TextureUpdate> updates)
+    {
+        var parts = new List<string>(updates.Length);
+        foreach (TextureUpdate update in updates)
+        {
+            int index = Array.IndexOf(_objects, update.Entity);
+            string name = index >= 0 ? $"{index} {ObjectNames[index]} '{_editor.PromptOf(index)}'" : update.Entity.ToString();
+            string what = update.IsFinal ? $"final ({update.Steps} of {update.Steps})" : $"preview step {update.Step} of {update.Steps}";
+            parts.Add($"{name}: {what}");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"t={ClockSeconds:F2}s ") + string.Join("; ", parts);
+    }
+
+    private string Title()
+    {
+        int selected = _editor.Selected;
+        string state = "";
+        if (Plugin is not null && World.TryGet(_objects[selected], out GenerationProgress progress) && progress.Steps > 0)
+        {
+            state = progress.IsComplete ? " (done)" : $" (step {progress.Step}/{progress.Steps})";
+        }
+
+        if (Plugin is not null && World.TryGet(_objects[selected], out GenerationFailed failed))
+        {
+            state = $" (failed: {failed.Reason})";
+        }
+
+        return $"RealtimeGen — [{selected}] {ObjectNames[selected]}: {_editor.Text}_{state}   Tab: next object, Enter: regenerate";
     }
 
     private void BuildScene(IGraphicsContext context)
@@ -80,9 +253,6 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         var plane = _assets.Add(new Mesh(gl, MeshData.Plane(size: 14f, subdivisions: 1, uvScale: 6f)));
         var cube = _assets.Add(new Mesh(gl, MeshData.Cube(1.1f)));
         var sphere = _assets.Add(new Mesh(gl, MeshData.Sphere(0.65f, segments: 48, rings: 24)));
-
-        var floor = Material(gl, (92, 92, 96), (140, 140, 146), cells: 8);
-        World.Create(Transform.At(new Vector3(0f, -0.66f, 0f)), new MeshRenderer(plane, floor));
 
         (MeshHandle Mesh, Vector3 Position, (byte, byte, byte) A, (byte, byte, byte) B)[] objects =
         [
@@ -98,8 +268,11 @@ internal sealed class DemoApp : IFramePhases, IDisposable
             var transform = Transform.At(position);
             transform.Rotation = Quaternion.CreateFromYawPitchRoll(0.4f * i, 0.3f, 0f);
             var axis = Vector3.Normalize(new Vector3(0.3f * (i - 1.5f), 1f, 0.2f));
-            World.Create(transform, new MeshRenderer(mesh, material), new Spin { Axis = axis, RadiansPerSecond = 0.6f + (0.15f * i) });
+            _objects[i] = World.Create(transform, new MeshRenderer(mesh, material), new Spin { Axis = axis, RadiansPerSecond = 0.6f + (0.15f * i) });
         }
+
+        var floor = Material(gl, (92, 92, 96), (140, 140, 146), cells: 8);
+        _objects[^1] = World.Create(Transform.At(new Vector3(0f, -0.66f, 0f)), new MeshRenderer(plane, floor));
     }
 
     private MaterialHandle Material(Silk.NET.OpenGL.GL gl, (byte, byte, byte) a, (byte, byte, byte) b, int cells) =>

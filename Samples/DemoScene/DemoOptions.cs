@@ -17,10 +17,20 @@ internal sealed record DemoOptions
           --out DIR           where headless runs write screenshots and frame stats (default out/demo)
           --width W --height H  framebuffer size (default 1280x720 windowed, 960x540 headless)
           --vsync on|off      wait for vertical blank in a window (default on)
+          --script FILE       timed prompt changes, one '<seconds> <object> <prompt>' per line
+                              (default: the built-in script; objects 0-3 spin, 4 is the floor)
+          --model DIR         model package (default: Models/rtg-texture-lcm of this repository)
+          --no-generation     checkerboard textures only
+          --bench             frame-pacing benchmark: no generation, streamed, synchronous
+          --bench-frames N    frames per benchmark run (default 600)
           --help              this text
 
-        Headless runs write DIR/first-frame.png, DIR/last-frame.png and DIR/frame-stats.json.
-        In a window: Esc quits.
+        Headless runs play the script and write DIR/first-frame.png, DIR/last-frame.png,
+        DIR/frame-stats.json, and DIR/contact-sheet.png with DIR/contact-sheet.txt (what each cell
+        shows: preview step k of n, or final). Without --frames they run until the script's
+        textures are final.
+        In a window: Tab selects the next object, typing edits its prompt (shown in the title bar),
+        Backspace deletes, Enter regenerates; Esc quits.
         """;
 
     public GraphicsContextMode Mode { get; init; } = GraphicsContextMode.Auto;
@@ -36,6 +46,16 @@ internal sealed record DemoOptions
     public bool VSync { get; init; } = true;
 
     public bool ShowHelp { get; init; }
+
+    public string? ScriptPath { get; init; }
+
+    public string? ModelDirectory { get; init; }
+
+    public bool Generate { get; init; } = true;
+
+    public bool Bench { get; init; }
+
+    public int BenchFrames { get; init; } = 600;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="FormatException"/> naming the bad argument.</summary>
     public static DemoOptions Parse(IReadOnlyList<string> args)
@@ -53,6 +73,11 @@ internal sealed record DemoOptions
                 "--width" => options with { Width = PositiveInt(arg, Next(args, ref i)) },
                 "--height" => options with { Height = PositiveInt(arg, Next(args, ref i)) },
                 "--vsync" => options with { VSync = OnOff(arg, Next(args, ref i)) },
+                "--script" => options with { ScriptPath = Next(args, ref i) },
+                "--model" => options with { ModelDirectory = Next(args, ref i) },
+                "--no-generation" => options with { Generate = false },
+                "--bench" => options with { Bench = true },
+                "--bench-frames" => options with { BenchFrames = PositiveInt(arg, Next(args, ref i)) },
                 "--help" or "-h" => options with { ShowHelp = true },
                 _ => throw new FormatException($"unknown option '{arg}' (see --help)"),
             };

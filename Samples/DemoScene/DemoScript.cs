@@ -29,7 +29,7 @@ internal sealed class DemoScript
     /// <summary>When the last cue fires.</summary>
     public double LastCueSeconds => Cues.Count == 0 ? 0 : Cues[^1].AtSeconds;
 
-    public static DemoScript Load(string path)
+    public static DemoScript Load(string path, int objectCount = int.MaxValue)
     {
         string text;
         try
@@ -41,7 +41,7 @@ internal sealed class DemoScript
             throw new RealtimeGenException($"Cannot read the demo script '{path}': {e.Message}", e);
         }
 
-        return Parse(text, path);
+        return Parse(text, path, objectCount);
     }
 
     /// <summary>Parses <paramref name="text"/>; errors name <paramref name="source"/>, the line and what was expected.</summary>
