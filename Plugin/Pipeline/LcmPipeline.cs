@@ -166,15 +166,7 @@ public sealed class LcmPipeline : IDisposable
         long start = Stopwatch.GetTimestamp();
         ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Latents, request.Seamless);
         WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination);
-        if (_options.Watermark)
-        {
-            WatermarkPayload payload = WatermarkPayload;
-            int perImage = request.Width * request.Height * 4;
-            for (int b = 0; b < workspace.Batch; b++)
-            {
-                InvisibleWatermark.Embed(destination.Slice(b * perImage, perImage), request.Width, request.Height, payload, _options.WatermarkStrength);
-            }
-        }
+        Mark(destination, request);
 
         if (timings is not null)
         {
@@ -370,6 +362,7 @@ public sealed class LcmPipeline : IDisposable
                     {
                         ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Denoised, request.Seamless);
                         WriteRgba(decoded, request.Width, request.Height, workspace.Batch, preview);
+                        Mark(preview, request);
                     }
 
                     onStep?.Invoke(new LcmStepProgress(step + 1, steps, Scheduler.Timesteps[step], workspace.Denoised, preview));
@@ -518,6 +511,22 @@ public sealed class LcmPipeline : IDisposable
         if (timings is not null)
         {
             timings.EncodeTicks += Stopwatch.GetTimestamp() - start;
+        }
+    }
+
+    // Previews are marked too: whatever RGBA8 the pipeline hands out carries the mark.
+    private void Mark(Span<byte> rgba, GenerationRequest request)
+    {
+        if (!_options.Watermark)
+        {
+            return;
+        }
+
+        WatermarkPayload payload = WatermarkPayload;
+        int perImage = request.Width * request.Height * 4;
+        for (int b = 0; b < request.BatchSize; b++)
+        {
+            InvisibleWatermark.Embed(rgba.Slice(b * perImage, perImage), request.Width, request.Height, payload, _options.WatermarkStrength);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed record LcmPipelineOptions
     /// <summary>Largest batch accepted.</summary>
     public int MaxBatchSize { get; init; } = 16;
 
-    /// <summary>Mark every RGBA8 output with the <see cref="InvisibleWatermark"/> (float output is never marked).</summary>
+    /// <summary>Mark every RGBA8 output and preview with the <see cref="InvisibleWatermark"/> (float output is never marked).</summary>
     public bool Watermark { get; init; } = true;
 
     /// <summary>The payload to mark with; null derives it from the package's <see cref="Assets.ModelFingerprint"/>

@@ -119,21 +119,23 @@ internal static class TiledDecoder
         return wrap ? start - overlap : Math.Clamp(start - overlap, 0, size - window);
     }
 
-    // 1 inside, falling linearly to nearly 0 across the band at an edge that has a neighbour (never exactly 0, so
-    // a pixel seen by one window only keeps a positive weight).
+    // 1 inside; towards an edge that has a neighbour, falling linearly across the inner half of the band to
+    // nearly 0, and nearly 0 across the outer half, where the decoder saw the window's own border instead of the
+    // neighbouring latents (never exactly 0, so that a pixel seen by one window only keeps a positive weight).
     private static float Ramp(int p, int size, bool low, bool high, float band)
     {
+        float half = band * 0.5f;
         float r = 1f;
         if (low)
         {
-            r = Math.Min(r, (p + 0.5f) / band);
+            r = Math.Min(r, (p + 0.5f - half) / half);
         }
 
         if (high)
         {
-            r = Math.Min(r, (size - p - 0.5f) / band);
+            r = Math.Min(r, (size - p - 0.5f - half) / half);
         }
 
-        return r;
+        return Math.Max(r, 1e-4f);
     }
 }

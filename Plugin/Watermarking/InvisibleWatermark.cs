@@ -17,7 +17,7 @@ namespace RealtimeGen.Plugin.Watermarking;
 public static class InvisibleWatermark
 {
     /// <summary>Default margin, in DCT units of 0..255 luminance, that each block's coefficient difference is pushed to.</summary>
-    public const double DefaultStrength = 20;
+    public const double DefaultStrength = 16;
 
     /// <summary>Smallest mean sync agreement at which a checksum-valid payload is reported as found.</summary>
     public const double MinConfidence = 0.1;
