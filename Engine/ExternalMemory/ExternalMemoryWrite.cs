@@ -22,6 +22,12 @@ public readonly struct ExternalMemoryWrite : IEquatable<ExternalMemoryWrite>
     /// <summary>Bytes between rows in the shared memory (not necessarily width × 4).</summary>
     public int RowPitch => Image.RowPitch;
 
+    /// <summary>Whether <see cref="TightPixels"/> is available (no row padding).</summary>
+    public bool IsTightlyPacked => Image.IsTightlyPacked;
+
+    /// <summary>The whole image as tightly packed RGBA8 rows in shared memory, when <see cref="IsTightlyPacked"/>.</summary>
+    public Span<byte> TightPixels => Image.TightPixels;
+
     internal int Slot { get; }
 
     internal VulkanExportedImage Image { get; }

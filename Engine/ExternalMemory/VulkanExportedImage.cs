@@ -141,6 +141,26 @@ public sealed unsafe class VulkanExportedImage : IDisposable
         return new Span<byte>(_mapped + ((long)y * RowPitch), Width * 4);
     }
 
+    /// <summary>Whether rows follow each other with no padding (<see cref="RowPitch"/> = width × 4), so that a
+    /// producer can write the whole image as one tightly packed span (<see cref="TightPixels"/>).</summary>
+    public bool IsTightlyPacked => RowPitch == Width * 4;
+
+    /// <summary>The whole mapped image as one span of tightly packed RGBA8 rows; only when <see cref="IsTightlyPacked"/>.</summary>
+    public Span<byte> TightPixels
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_mapped == null, this);
+            if (!IsTightlyPacked)
+            {
+                throw new InvalidOperationException(
+                    $"Rows of this {Width}x{Height} image are {RowPitch} bytes apart, not {Width * 4}; write them through Row(y).");
+            }
+
+            return new Span<byte>(_mapped, Width * Height * 4);
+        }
+    }
+
     /// <summary>Writes tightly packed RGBA8 rows (width × 4 bytes each) into the image at its row pitch.</summary>
     public void WriteTightRows(ReadOnlySpan<byte> rgba)
     {

@@ -142,6 +142,25 @@ public class ExternalMemoryCapabilityTests
         Assert.That(memoryAfter, Is.Zero, "the failed buffer must not keep the memory object alive");
     }
 
+    [Test]
+    public void A_semaphore_import_without_GL_EXT_semaphore_names_it_and_closes_the_fd()
+    {
+        (bool hasSemaphores, string? message, int before, int after) = VulkanTestDevice.Run((context, support, vulkan) =>
+        {
+            using VulkanExportedImage image = vulkan.CreateImage(8, 8);
+            var lacking = GlExternalMemorySupport.FromExtensions(context.Gl, [GlExternalMemorySupport.MemoryObjectExtension]);
+            int countBefore = VulkanTestDevice.OpenMemfdCount();
+
+            // Any fd will do for the refusal: GL must close it, since it never took it.
+            string? error = MessageOf(() => GlSemaphore.ImportFd(lacking, image.ExportFd()).Dispose());
+            return (support.HasSemaphores, error, countBefore, VulkanTestDevice.OpenMemfdCount());
+        });
+
+        Assert.That(message, Does.Contain("GL_EXT_semaphore and GL_EXT_semaphore_fd").And.Contain("fences"));
+        Assert.That(after, Is.EqualTo(before));
+        TestContext.Out.WriteLine($"This GL has GL_EXT_semaphore: {hasSemaphores}");
+    }
+
     private static string? MessageOf(Action action)
     {
         try
