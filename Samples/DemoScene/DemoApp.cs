@@ -44,7 +44,12 @@ internal sealed class DemoApp : IFramePhases, IDisposable
     private readonly long[] _seeds = [1, 2, 3, 4, 5];
     private bool _titleDirty = true;
 
-    public DemoApp(IGraphicsContext context, DemoGeneration generation = DemoGeneration.Off, string? modelDirectory = null, ILogger? logger = null)
+    public DemoApp(
+        IGraphicsContext context,
+        DemoGeneration generation = DemoGeneration.Off,
+        string? modelDirectory = null,
+        ILogger? logger = null,
+        TextureGenerationPluginOptions? pluginOptions = null)
     {
         _context = context;
         World = new World();
@@ -55,7 +60,7 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         Generation = generation;
         if (generation == DemoGeneration.Streamed)
         {
-            Plugin = TextureGenerationPlugin.Load(context.Gl, World, _assets, modelDirectory!, logger: logger);
+            Plugin = TextureGenerationPlugin.Load(context.Gl, World, _assets, modelDirectory!, pluginOptions, logger);
         }
         else if (generation == DemoGeneration.Synchronous)
         {
@@ -78,6 +83,10 @@ internal sealed class DemoApp : IFramePhases, IDisposable
 
     /// <summary>Cells the contact sheet may hold.</summary>
     public int ContactSheetLimit { get; set; } = 60;
+
+    /// <summary>Waits for the GPU at the end of each frame (glFinish), as a swap would on a display: headless frame
+    /// times then include the rendering, not just its submission.</summary>
+    public bool FinishEachFrame { get; set; }
 
     /// <summary>Seconds on the run's clock, for contact sheet labels.</summary>
     public double ClockSeconds { get; set; }
@@ -197,6 +206,11 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         {
             Screenshot.Save(_context, path);
             CapturePath = null;
+        }
+
+        if (FinishEachFrame)
+        {
+            _context.Gl.Finish();
         }
 
         if (_titleDirty && !_context.IsHeadless)

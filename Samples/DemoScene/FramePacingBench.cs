@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Platform;
+using RealtimeGen.Plugin;
+using RealtimeGen.Plugin.Generation;
 
 namespace RealtimeGen.Samples.DemoScene;
 
@@ -21,20 +23,30 @@ internal static class FramePacingBench
         "cracked white marble", "large yellow sand", "rusty metal plate",
     ];
 
-    public static FramePacingReport Run(IGraphicsContext context, string modelDirectory, int frames, ILogger logger)
+    public static FramePacingReport Run(
+        IGraphicsContext context, string modelDirectory, int frames, ILogger logger, WorkerPriority workerPriority = WorkerPriority.Idle)
     {
         var runs = new List<FramePacingRun>(3);
-        FramePacingRun baseline = Measure(context, DemoGeneration.Off, "(a) no generation", modelDirectory, frames, 0, logger);
+        var plugin = new TextureGenerationPluginOptions { Service = new GenerationServiceOptions { WorkerPriority = workerPriority } };
+        FramePacingRun baseline = Measure(context, DemoGeneration.Off, "(a) no generation", modelDirectory, frames, 0, logger, plugin);
         runs.Add(baseline);
-        runs.Add(Measure(context, DemoGeneration.Streamed, "(b) streamed through the system", modelDirectory, frames, baseline.P50Ms, logger));
-        runs.Add(Measure(context, DemoGeneration.Synchronous, "(c) naive: synchronous in the frame", modelDirectory, frames, baseline.P50Ms, logger));
+        runs.Add(Measure(
+            context, DemoGeneration.Streamed, $"(b) streamed through the system, worker {workerPriority}", modelDirectory, frames, baseline.P50Ms, logger, plugin));
+        runs.Add(Measure(context, DemoGeneration.Synchronous, "(c) naive: synchronous in the frame", modelDirectory, frames, baseline.P50Ms, logger, plugin));
         return new FramePacingReport(context.Width, context.Height, RequestEveryFrames, runs);
     }
 
     private static FramePacingRun Measure(
-        IGraphicsContext context, DemoGeneration generation, string name, string modelDirectory, int frames, double baselineMedian, ILogger logger)
+        IGraphicsContext context,
+        DemoGeneration generation,
+        string name,
+        string modelDirectory,
+        int frames,
+        double baselineMedian,
+        ILogger logger,
+        TextureGenerationPluginOptions plugin)
     {
-        using var app = new DemoApp(context, generation, modelDirectory, logger);
+        using var app = new DemoApp(context, generation, modelDirectory, logger, plugin) { FinishEachFrame = true };
         var loop = new FrameLoop(context, new FrameStats(capacity: Math.Max(frames, 16)));
 
         // Warm up: every object once (model load, first inference, textures at their size), until all are final.

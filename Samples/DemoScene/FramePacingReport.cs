@@ -7,7 +7,12 @@ namespace RealtimeGen.Samples.DemoScene;
 /// <summary>The three runs of the frame-pacing benchmark and how they compare.</summary>
 internal sealed record FramePacingReport(int Width, int Height, int RequestEveryFrames, IReadOnlyList<FramePacingRun> Runs)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public string ToMarkdown()
     {
