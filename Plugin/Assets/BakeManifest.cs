@@ -88,6 +88,12 @@ public sealed partial class BakeManifest
         ArgumentNullException.ThrowIfNull(utf8);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(baseDirectory);
+        if (utf8.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            // Editors on Windows often save UTF-8 with a byte order mark; it carries no content.
+            utf8 = utf8[3..];
+        }
+
         var parser = new BakeManifest(source, utf8);
         try
         {

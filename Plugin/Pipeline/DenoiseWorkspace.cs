@@ -12,6 +12,8 @@ internal sealed class DenoiseWorkspace
     private SessionBinding? _decoderBinding;
     private float[]? _image;
     private float[]? _weights;
+    private SessionBinding? _window;
+    private (int, int) _windowSize;
 
     public DenoiseWorkspace(
         Unet unet, VaeDecoder decoder, int batch, int latentHeight, int latentWidth, bool classicGuidance, int sequenceLength, int hidden, int padding)
@@ -52,6 +54,19 @@ internal sealed class DenoiseWorkspace
 
     /// <summary>The whole-image decoder binding, bound on first use (tiled decodes never need it).</summary>
     public SessionBinding DecoderBinding => _decoderBinding ??= _decoder.Bind(Batch, LatentHeight, LatentWidth);
+
+    /// <summary>The decoder bound for windows of <paramref name="height"/>×<paramref name="width"/> latent cells
+    /// (kept while the size stays the same, so that repeated windowed decodes allocate nothing).</summary>
+    public SessionBinding WindowBinding(int height, int width)
+    {
+        if (_window is null || _windowSize != (height, width))
+        {
+            _window = _decoder.Bind(Batch, height, width);
+            _windowSize = (height, width);
+        }
+
+        return _window;
+    }
 
     /// <summary>The UNet output with the padding cropped off (empty without padding).</summary>
     public float[] Cropped { get; }

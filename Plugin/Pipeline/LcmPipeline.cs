@@ -549,9 +549,10 @@ public sealed class LcmPipeline : IDisposable
         {
             int core = overBudget ? _options.DecodeTileLatents : Math.Max(h, w);
             int overlap = Math.Max(overBudget ? _options.DecodeOverlapLatents : 0, seamless ? _options.SeamlessPadding : 0);
+            (int windowH, int windowW) = TiledDecoder.WindowSize(h, w, core, overlap, seamless);
             TiledDecoder.Decode(
-                VaeDecoder, latents, workspace.Batch, h, w, core, overlap, seamless, (float)(1.0 / Package.VaeScalingFactor),
-                workspace.Image, workspace.Weights, _runOptions);
+                workspace.WindowBinding(windowH, windowW), latents, workspace.Batch, h, w, core, overlap, seamless,
+                (float)(1.0 / Package.VaeScalingFactor), workspace.Image, workspace.Weights, _runOptions);
             return workspace.Image;
         }
 

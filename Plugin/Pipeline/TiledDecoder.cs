@@ -13,7 +13,7 @@ internal static class TiledDecoder
     /// <summary>
     /// Decodes <paramref name="latents"/> [B,C,h,w] (UNet scale) into <paramref name="image"/> [B,3,8h,8w].
     /// </summary>
-    /// <param name="decoder">The decoder; one binding per window size is cached by it.</param>
+    /// <param name="binding">The decoder bound at <see cref="WindowSize"/>.</param>
     /// <param name="latents">The latents.</param>
     /// <param name="batch">B.</param>
     /// <param name="height">h.</param>
@@ -26,7 +26,7 @@ internal static class TiledDecoder
     /// <param name="weights">Scratch of 8h·8w floats.</param>
     /// <param name="runOptions">Carries cancellation.</param>
     public static void Decode(
-        VaeDecoder decoder,
+        SessionBinding binding,
         ReadOnlySpan<float> latents,
         int batch,
         int height,
@@ -39,19 +39,17 @@ internal static class TiledDecoder
         Span<float> weights,
         RunOptions runOptions)
     {
-        int channels = decoder.LatentChannels;
         const int F = VaeDecoder.Factor;
         int imageWidth = width * F;
         int imageHeight = height * F;
         int coreX = Math.Min(core, width);
         int coreY = Math.Min(core, height);
-        int windowW = wrap ? coreX + (2 * overlap) : Math.Min(coreX + (2 * overlap), width);
-        int windowH = wrap ? coreY + (2 * overlap) : Math.Min(coreY + (2 * overlap), height);
+        (int windowH, int windowW) = WindowSize(height, width, core, overlap, wrap);
+        int channels = (int)(binding.Input(0).Floats.Length / ((long)batch * windowH * windowW));
         int tilesX = (width + coreX - 1) / coreX;
         int tilesY = (height + coreY - 1) / coreY;
         image.Clear();
         weights.Clear();
-        SessionBinding binding = decoder.Bind(batch, windowH, windowW);
         Span<float> input = binding.Input(0).Floats;
         int outW = windowW * F;
         int outH = windowH * F;
@@ -111,6 +109,16 @@ internal static class TiledDecoder
                 target[i] /= weights[i];
             }
         }
+    }
+
+    /// <summary>Latent height and width of the windows <see cref="Decode"/> runs the decoder on.</summary>
+    public static (int Height, int Width) WindowSize(int height, int width, int core, int overlap, bool wrap)
+    {
+        int coreX = Math.Min(core, width);
+        int coreY = Math.Min(core, height);
+        return (
+            wrap ? coreY + (2 * overlap) : Math.Min(coreY + (2 * overlap), height),
+            wrap ? coreX + (2 * overlap) : Math.Min(coreX + (2 * overlap), width));
     }
 
     private static int WindowStart(int tile, int core, int overlap, int size, int window, bool wrap)

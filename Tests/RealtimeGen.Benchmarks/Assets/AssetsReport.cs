@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Inference;
@@ -9,7 +8,7 @@ using RealtimeGen.Plugin.Watermarking;
 namespace RealtimeGen.Benchmarks.Assets;
 
 /// <summary>
-/// <c>dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- assets-report [--quick]</c>: the seam, watermark
+/// <c>dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- assets-report [--quick] [--only seam|watermark|sizes]</c>: the seam, watermark
 /// and size/time/memory tables of issue 7, on the shipped model (CPU, one intra-op thread) and on procedural
 /// stand-in textures, printed as Markdown.
 /// </summary>
@@ -20,14 +19,27 @@ internal static class AssetsReport
     public static int Run(string[] args)
     {
         bool quick = args.Contains("--quick");
+        int only = Array.IndexOf(args, "--only");
+        string part = only >= 0 && only + 1 < args.Length ? args[only + 1] : "all";
         string model = ModelPackage.FindDefault(AppContext.BaseDirectory)
             ?? throw new InvalidOperationException("Models/rtg-texture-lcm not found above " + AppContext.BaseDirectory);
         var inference = new InferenceOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = 1 };
         using var pipeline = LcmPipeline.Load(model, new LcmPipelineOptions { Inference = inference, Watermark = false });
         Console.WriteLine($"# Assets report — {model}, fingerprint {ModelFingerprint.Compute(model)[..16]}…, CPU, 1 intra-op thread");
-        SeamTable(pipeline, quick ? 3 : 8);
-        WatermarkTable(pipeline, quick ? 4 : 12, quick ? 24 : 72);
-        SizeTable(model, inference, quick);
+        if (part is "all" or "seam")
+        {
+            SeamTable(pipeline, quick ? 3 : 8);
+        }
+
+        if (part is "all" or "watermark")
+        {
+            WatermarkTable(pipeline, quick ? 4 : 12, quick ? 24 : 72);
+        }
+
+        if (part is "all" or "sizes")
+        {
+            SizeTable(model, inference, quick);
+        }
         return 0;
     }
 
@@ -130,15 +142,24 @@ internal static class AssetsReport
     private static void SizeTable(string model, InferenceOptions inference, bool quick)
     {
         Console.WriteLine();
-        Console.WriteLine("## Size, time and memory (4 steps, seamless, watermark on; decode budget 512² pixels, larger decodes tiled 256² + 32 px overlap)");
-        Console.WriteLine("| size | decode | runs | time p50 ms | peak working set over idle MiB |");
-        Console.WriteLine("| --- | --- | ---: | ---: | ---: |");
-        int[] sizes = quick ? [128, 256, 512] : [128, 256, 512, 768, 1024];
-        foreach (int size in sizes)
+        Console.WriteLine("## Size, time and memory (4 steps, watermark on; decode budget 512² output pixels, larger decodes in 256² windows + 32 px overlap)");
+        Console.WriteLine("| size | seamless | decode | runs | total p50 ms | decode p50 ms | peak working set over idle MiB |");
+        Console.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: |");
+        var rows = new List<(int Size, bool Seamless, long Budget)>();
+        foreach (int size in quick ? new[] { 128, 256, 512 } : [128, 256, 512, 768, 1024])
         {
-            // A fresh pipeline per size, so that the memory of the previous size's buffers is not counted.
-            using var pipeline = LcmPipeline.Load(model, new LcmPipelineOptions { Inference = inference });
-            var request = new GenerationRequest { Prompt = Prompt, Width = size, Height = size, Seamless = true };
+            rows.Add((size, true, 512L * 512));
+        }
+
+        rows.Add((quick ? 512 : 1024, false, 512L * 512));
+        rows.Add((quick ? 512 : 1024, false, long.MaxValue));
+        foreach ((int size, bool seamless, long budget) in rows)
+        {
+            // A fresh pipeline per row, so that the previous row's buffers and sessions are not counted.
+            using var pipeline = LcmPipeline.Load(model, new LcmPipelineOptions { Inference = inference, DecodeBudgetPixels = budget });
+            var request = new GenerationRequest { Prompt = Prompt, Width = size, Height = size, Seamless = seamless };
+            var destination = new byte[LcmPipeline.RgbaByteCount(request)];
+            var timings = new GenerationTimings();
             GC.Collect();
             long idle = Environment.WorkingSet;
             long peak = idle;
@@ -152,21 +173,23 @@ internal static class AssetsReport
                 }
             });
             int runs = size <= 256 ? 5 : size <= 512 ? 3 : 1;
-            var times = new List<double>();
-            pipeline.Generate(request);
+            var totals = new List<double>();
+            var decodes = new List<double>();
+            pipeline.Generate(request, destination, default, null, null);
             for (int i = 0; i < runs; i++)
             {
-                long start = Stopwatch.GetTimestamp();
-                pipeline.Generate(request with { Seed = i });
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                pipeline.Generate(request with { Seed = i }, destination, default, null, timings);
+                totals.Add(GenerationTimings.Milliseconds(timings.TotalTicks));
+                decodes.Add(GenerationTimings.Milliseconds(timings.DecodeTicks));
             }
 
             sampling.Cancel();
             sampler.Wait();
-            times.Sort();
-            bool tiled = (long)size * size > pipeline.Options.DecodeBudgetPixels;
+            totals.Sort();
+            decodes.Sort();
+            bool tiled = (long)size * size > budget;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size}×{size} | {(tiled ? "tiled" : "whole")} | {runs} | {times[times.Count / 2]:F0} | {(peak - idle) / 1048576.0:F0} |"));
+                $"| {size}×{size} | {(seamless ? "on" : "off")} | {(tiled ? "windowed" : "whole")} | {runs} | {totals[totals.Count / 2]:F0} | {decodes[decodes.Count / 2]:F0} | {(peak - idle) / 1048576.0:F0} |"));
         }
     }
 }

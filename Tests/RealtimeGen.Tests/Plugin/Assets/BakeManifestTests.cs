@@ -84,6 +84,13 @@ public class BakeManifestTests
     }
 
     [Test]
+    public void A_byte_order_mark_is_accepted()
+    {
+        byte[] text = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("{ \"assets\": [ { \"name\": \"a\", \"prompt\": \"b\" } ] }")];
+        Assert.That(BakeManifest.Parse(text, "m.json", "/base").Assets[0].Name, Is.EqualTo("a"));
+    }
+
+    [Test]
     public void A_missing_file_is_named()
     {
         var e = Assert.Throws<RealtimeGenException>(() => BakeManifest.Load("/nonexistent/bake.json"));

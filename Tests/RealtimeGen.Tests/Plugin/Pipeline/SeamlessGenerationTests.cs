@@ -135,6 +135,28 @@ public class SeamlessGenerationTests
         Assert.That(SeamMetric.Measure(image, width, height), Is.LessThanOrEqualTo(SeamMetric.DefaultLimit));
     }
 
+    [TestCase(true, true, true)]
+    [TestCase(false, true, false)]
+    public void Seamless_marked_and_windowed_generation_allocates_nothing_after_the_first_run(bool seamless, bool mark, bool roll)
+    {
+        using var pipeline = LcmPipeline.Load(ShippedModel.Directory, new LcmPipelineOptions
+        {
+            Inference = new InferenceOptions { IntraOpThreads = 1 },
+            DecodeBudgetPixels = 64 * 64,
+            DecodeTileLatents = 8,
+            Watermark = mark,
+        });
+        GenerationRequest request = Request() with { GuidanceScale = 8.5, Seamless = seamless, SeamlessRoll = roll };
+        var destination = new byte[LcmPipeline.RgbaByteCount(request)];
+        pipeline.Generate(request, destination, default, null, null);
+        pipeline.Generate(request, destination, default, null, null);
+
+        GenerationRequest another = request with { Seed = 12 };
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        pipeline.Generate(another, destination, default, null, null);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
     [Test]
     public void Seamless_with_no_padding_configured_is_refused()
     {
