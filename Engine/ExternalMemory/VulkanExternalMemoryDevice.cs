@@ -27,7 +27,7 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
     public const string DriverPackages = "libvulkan1 mesa-vulkan-drivers";
 
     private readonly Lock _gate = new();
-    private readonly HashSet<VulkanExportedImage> _images = [];
+    private readonly HashSet<IDisposable> _children = [];
     private readonly delegate* unmanaged<Device, MemoryGetFdInfoKHR*, int*, Result> _getMemoryFd;
     private Instance _instance;
     private Device _device;
@@ -63,14 +63,14 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
     /// <summary>Whether the device also exports semaphores as fds (VK_KHR_external_semaphore_fd).</summary>
     public bool HasSemaphoreFd { get; }
 
-    /// <summary>Exported images created on this device and not yet disposed (for leak checks).</summary>
-    public int LiveImageCount
+    /// <summary>Exported images and buffers created on this device and not yet disposed (for leak checks).</summary>
+    public int LiveObjectCount
     {
         get
         {
             lock (_gate)
             {
-                return _images.Count;
+                return _children.Count;
             }
         }
     }
@@ -141,13 +141,26 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
         var image = new VulkanExportedImage(this, width, height);
         lock (_gate)
         {
-            _images.Add(image);
+            _children.Add(image);
         }
 
         return image;
     }
 
-    /// <summary>Destroys the images still alive, then the device and instance.</summary>
+    /// <summary>Allocates an exportable buffer of <paramref name="size"/> bytes (device-local where the device has it).</summary>
+    public VulkanExportedBuffer CreateBuffer(ulong size)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var buffer = new VulkanExportedBuffer(this, size);
+        lock (_gate)
+        {
+            _children.Add(buffer);
+        }
+
+        return buffer;
+    }
+
+    /// <summary>Destroys the images and buffers still alive, then the device and instance.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -155,15 +168,15 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
             return;
         }
 
-        VulkanExportedImage[] remaining;
+        IDisposable[] remaining;
         lock (_gate)
         {
-            remaining = [.. _images];
+            remaining = [.. _children];
         }
 
-        foreach (VulkanExportedImage image in remaining)
+        foreach (IDisposable child in remaining)
         {
-            image.Dispose();
+            child.Dispose();
         }
 
         _disposed = true;
@@ -193,15 +206,15 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
         return fd;
     }
 
-    internal void Forget(VulkanExportedImage image)
+    internal void Forget(IDisposable child)
     {
         lock (_gate)
         {
-            _images.Remove(image);
+            _children.Remove(child);
         }
     }
 
-    internal uint FindMemoryType(uint typeBits, MemoryPropertyFlags wanted)
+    internal uint FindMemoryType(uint typeBits, MemoryPropertyFlags wanted, bool required = true)
     {
         Vk.GetPhysicalDeviceMemoryProperties(PhysicalDevice, out PhysicalDeviceMemoryProperties properties);
         for (int i = 0; i < (int)properties.MemoryTypeCount; i++)
@@ -212,8 +225,13 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
             }
         }
 
+        if (!required)
+        {
+            return uint.MaxValue;
+        }
+
         throw new RealtimeGenException(
-            $"'{DeviceName}' has no memory type with {wanted} among the types an exportable linear image allows (mask 0x{typeBits:X}). " +
+            $"'{DeviceName}' has no memory type with {wanted} among the types the exportable resource allows (mask 0x{typeBits:X}). " +
             "The mapped-write producer needs host-visible memory; use a GPU producer (CUDA) for device-local memory.");
     }
 

@@ -66,7 +66,7 @@ public class ExternalMemoryCapabilityTests
         {
             var lacking = GlExternalMemorySupport.FromExtensions(context.Gl, [GlExternalMemorySupport.MemoryObjectExtension]);
             string? error = MessageOf(() => new ExternalMemoryTexture(lacking, vulkan, 32, 32).Dispose());
-            return (error, vulkan.LiveImageCount);
+            return (error, vulkan.LiveObjectCount);
         }).error;
 
         Assert.That(message, Does.Contain("GL_EXT_memory_object_fd").And.Contain("CPU staging"));

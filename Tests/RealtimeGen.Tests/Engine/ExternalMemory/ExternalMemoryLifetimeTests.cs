@@ -64,7 +64,7 @@ public class ExternalMemoryLifetimeTests
                 int alive = textureNames.Count(name => gl.IsTexture(name));
                 alive += memoryNames.Count(name => support.Api.IsMemoryObject(name) != 0);
                 alive += support.Api.IsMemoryObject(lastMemoryName) != 0 ? 1 : 0;
-                return (before, during, VulkanTestDevice.OpenMemfdCount(), alive, vulkan.LiveImageCount, sampled);
+                return (before, during, VulkanTestDevice.OpenMemfdCount(), alive, vulkan.LiveObjectCount, sampled);
             }
         });
 
@@ -112,12 +112,32 @@ public class ExternalMemoryLifetimeTests
                 ring.Dispose();
             }
 
-            return (before, VulkanTestDevice.OpenMemfdCount(), names.Count(name => context.Gl.IsTexture(name)), vulkan.LiveImageCount);
+            return (before, VulkanTestDevice.OpenMemfdCount(), names.Count(name => context.Gl.IsTexture(name)), vulkan.LiveObjectCount);
         });
 
         Assert.That(liveGl, Is.Zero);
         Assert.That(liveImages, Is.Zero);
         Assert.That(memfdsAfter, Is.EqualTo(memfdsBefore));
+    }
+
+    [Test]
+    public void Exported_buffers_show_as_memfds_while_alive_and_the_device_destroys_those_left()
+    {
+        (int before, int during, int afterDispose, bool leftAlive, int live) = VulkanTestDevice.Run((context, support, vulkan) =>
+        {
+            int countBefore = VulkanTestDevice.OpenMemfdCount();
+            VulkanExportedBuffer first = vulkan.CreateBuffer(3 * 64 * 64 * sizeof(float));
+            VulkanExportedBuffer second = vulkan.CreateBuffer(4096);
+            int countDuring = VulkanTestDevice.OpenMemfdCount();
+            first.Dispose();
+            int countAfter = VulkanTestDevice.OpenMemfdCount();
+            return (countBefore, countDuring, countAfter, second.IsAlive, vulkan.LiveObjectCount);
+        });
+
+        Assert.That(during, Is.GreaterThan(before));
+        Assert.That(afterDispose, Is.LessThan(during));
+        Assert.That(leftAlive, Is.True);
+        Assert.That(live, Is.EqualTo(1), "the second buffer, which the device destroys when it is disposed");
     }
 
     [Test]
@@ -141,7 +161,7 @@ public class ExternalMemoryLifetimeTests
             vulkan.Dispose();
             bool after = image.IsAlive;
             image.Dispose();
-            return (before, after, vulkan.LiveImageCount);
+            return (before, after, vulkan.LiveObjectCount);
         });
 
         if (live < 0)
