@@ -36,4 +36,10 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Generation job {JobId} failed: {Reason}")]
     public static partial void JobFailed(ILogger logger, long jobId, string reason);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Asset cache entry {Folder} is corrupt ({Problem}); it will be regenerated")]
+    public static partial void CacheEntryCorrupt(ILogger logger, string folder, string problem);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Asset cache evicted {Folder} ({Bytes} bytes) to stay under {Cap} bytes")]
+    public static partial void CacheEvicted(ILogger logger, string folder, long bytes, long cap);
 }

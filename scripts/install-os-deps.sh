@@ -5,7 +5,7 @@
 # Works as root, or through sudo otherwise. Prints exactly what it installs.
 set -euo pipefail
 
-packages=(libegl1 libegl-mesa0 libgl1-mesa-dri libglfw3)
+packages=(libegl1 libegl-mesa0 libgl1-mesa-dri libglfw3 mesa-vulkan-drivers)
 for arg in "$@"; do
   case "$arg" in
     --tests) packages+=(xvfb xauth python3-torch python3-onnx) ;;

@@ -26,6 +26,13 @@ public sealed class LitMaterial
     /// <summary>Tangent-space normal map (sampled on unit 1), or null for the interpolated vertex normal.</summary>
     public Texture2D? NormalMap { get; set; }
 
+    /// <summary>Without a <see cref="NormalMap"/>, derive the normal live from the albedo's luminance
+    /// (<see cref="DerivedNormalShader"/>) so that a generated texture looks like relief, not wallpaper.</summary>
+    public bool DeriveNormalFromAlbedo { get; set; }
+
+    /// <summary>Slope scale of the derived normal.</summary>
+    public float DerivedNormalStrength { get; set; } = DerivedNormalShader.DefaultStrength;
+
     /// <summary>Multiplies the albedo texture; alpha is written to the target's alpha.</summary>
     public Vector4 Tint { get; set; } = Vector4.One;
 

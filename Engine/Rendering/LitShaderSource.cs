@@ -1,7 +1,7 @@
 namespace RealtimeGen.Engine.Rendering;
 
 /// <summary>GLSL of the <see cref="Renderer"/>'s lit shader: Lambert diffuse plus Blinn-Phong specular from one
-/// directional light, ambient, optional tangent-space normal map.</summary>
+/// directional light, ambient, optional tangent-space normal map or a normal derived live from the albedo.</summary>
 internal static class LitShaderSource
 {
     public const string Vertex = """
@@ -33,6 +33,8 @@ internal static class LitShaderSource
 
     public const string Fragment = """
         #version 450 core
+        """ + "\n" + DerivedNormalShader.Functions + "\n" + """
+
         in vec3 v_worldPosition;
         in vec3 v_normal;
         in vec2 v_texCoord;
@@ -41,6 +43,8 @@ internal static class LitShaderSource
         layout(binding = 0) uniform sampler2D u_albedo;
         layout(binding = 1) uniform sampler2D u_normalMap;
         uniform int u_hasNormalMap;
+        uniform int u_deriveNormal;
+        uniform float u_derivedNormalStrength;
         uniform vec4 u_tint;
         uniform float u_specularStrength;
         uniform float u_shininess;
@@ -54,12 +58,14 @@ internal static class LitShaderSource
         void main()
         {
             vec3 n = normalize(v_normal);
-            if (u_hasNormalMap != 0)
+            if (u_hasNormalMap != 0 || u_deriveNormal != 0)
             {
                 // Gram-Schmidt against the interpolated normal; w carries the uv mirroring.
                 vec3 t = normalize(v_tangent.xyz - n * dot(n, v_tangent.xyz));
                 vec3 b = cross(n, t) * v_tangent.w;
-                vec3 m = texture(u_normalMap, v_texCoord).xyz * 2.0 - 1.0;
+                vec3 m = u_hasNormalMap != 0
+                    ? texture(u_normalMap, v_texCoord).xyz * 2.0 - 1.0
+                    : rtgDerivedNormal(u_albedo, v_texCoord, u_derivedNormalStrength);
                 // b points along +v, towards the image's bottom row; OpenGL-convention green points to its top.
                 n = normalize(t * m.x - b * m.y + n * m.z);
             }

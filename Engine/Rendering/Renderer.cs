@@ -20,6 +20,8 @@ public sealed class Renderer : IDisposable
     private readonly int _normalMatrix;
     private readonly int _viewProjection;
     private readonly int _hasNormalMap;
+    private readonly int _deriveNormal;
+    private readonly int _derivedNormalStrength;
     private readonly int _tint;
     private readonly int _specularStrength;
     private readonly int _shininess;
@@ -38,6 +40,8 @@ public sealed class Renderer : IDisposable
         _normalMatrix = _program.RequireUniform("u_normalMatrix");
         _viewProjection = _program.RequireUniform("u_viewProjection");
         _hasNormalMap = _program.RequireUniform("u_hasNormalMap");
+        _deriveNormal = _program.RequireUniform("u_deriveNormal");
+        _derivedNormalStrength = _program.RequireUniform("u_derivedNormalStrength");
         _tint = _program.RequireUniform("u_tint");
         _specularStrength = _program.RequireUniform("u_specularStrength");
         _shininess = _program.RequireUniform("u_shininess");
@@ -126,6 +130,8 @@ public sealed class Renderer : IDisposable
             _program.Set(_hasNormalMap, 0);
         }
 
+        _program.Set(_deriveNormal, material.DeriveNormalFromAlbedo ? 1 : 0);
+        _program.Set(_derivedNormalStrength, material.DerivedNormalStrength);
         _program.Set(_tint, material.Tint);
         _program.Set(_specularStrength, material.SpecularStrength);
         _program.Set(_shininess, material.Shininess);

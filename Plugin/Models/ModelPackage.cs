@@ -66,6 +66,12 @@ public sealed class ModelPackage
     /// <summary>Latent scaling factor of the VAE (<c>scaling_factor</c> in <c>vae_decoder/config.json</c>).</summary>
     public double VaeScalingFactor { get; private set; } = Sd15ScalingFactor;
 
+    /// <summary>
+    /// Width and height must be multiples of this: 8 (the VAE's cell) times 2 for every down-sampling of the UNet
+    /// (<c>block_out_channels</c> in <c>unet/config.json</c>): 32 for the shipped model, 64 for SD1.5.
+    /// </summary>
+    public int SizeMultiple { get; private set; } = 8;
+
     /// <summary>Path of the model card (<c>MODEL_CARD.md</c> or <c>README.md</c>), or null.</summary>
     public string? ModelCardPath { get; private set; }
 
@@ -92,6 +98,7 @@ public sealed class ModelPackage
         package.VaeDecoder = ReadPart(root, "vae_decoder", required: true)!;
         package.VaeEncoder = ReadPart(root, "vae_encoder", required: false);
         package.ReadVaeConfig(logger);
+        package.ReadUnetConfig();
         package.ModelCardPath = FirstExisting(Path.Combine(root, "MODEL_CARD.md"), Path.Combine(root, "README.md"));
         PluginLog.PackageLoaded(logger, root, package.PipelineClassName, package.VaeScalingFactor, package.VaeEncoder is not null);
         return package;
@@ -254,6 +261,29 @@ public sealed class ModelPackage
             // Some exports write a huge sentinel for "unbounded"; CLIP text encoders are 77 long.
             TokenizerMaxLength = length is >= 2 and <= 4096 ? length : 77;
         }
+    }
+
+    private void ReadUnetConfig()
+    {
+        string path = Path.Combine(Directory, "unet", "config.json");
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using JsonDocument document = StrictJson.ReadObject(path, MaxConfigBytes);
+        if (!document.RootElement.TryGetProperty("block_out_channels", out JsonElement blocks))
+        {
+            return;
+        }
+
+        int levels = blocks.ValueKind == JsonValueKind.Array ? blocks.GetArrayLength() : 0;
+        if (levels is < 1 or > 8)
+        {
+            throw new RealtimeGenException($"{path}: expected \"block_out_channels\" as an array of 1 to 8 widths; found {blocks.GetRawText()}.");
+        }
+
+        SizeMultiple = 8 << (levels - 1);
     }
 
     private void ReadVaeConfig(ILogger logger)

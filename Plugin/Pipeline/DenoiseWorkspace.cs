@@ -8,16 +8,26 @@ namespace RealtimeGen.Plugin.Pipeline;
 /// </summary>
 internal sealed class DenoiseWorkspace
 {
-    public DenoiseWorkspace(Unet unet, VaeDecoder decoder, int batch, int latentHeight, int latentWidth, bool classicGuidance, int sequenceLength, int hidden)
+    private readonly VaeDecoder _decoder;
+    private SessionBinding? _decoderBinding;
+    private float[]? _image;
+    private float[]? _weights;
+    private SessionBinding? _window;
+    private (int, int) _windowSize;
+
+    public DenoiseWorkspace(
+        Unet unet, VaeDecoder decoder, int batch, int latentHeight, int latentWidth, bool classicGuidance, int sequenceLength, int hidden, int padding)
     {
+        _decoder = decoder;
         Batch = batch;
         LatentHeight = latentHeight;
         LatentWidth = latentWidth;
         ClassicGuidance = classicGuidance;
+        Padding = padding;
         int unetBatch = classicGuidance ? 2 * batch : batch;
-        UnetBinding = unet.Bind(unetBatch, latentHeight, latentWidth, sequenceLength, hidden);
-        DecoderBinding = decoder.Bind(batch, latentHeight, latentWidth);
+        UnetBinding = unet.Bind(unetBatch, latentHeight + (2 * padding), latentWidth + (2 * padding), sequenceLength, hidden);
         int latentLength = batch * unet.LatentChannels * latentHeight * latentWidth;
+        Cropped = padding > 0 ? new float[unetBatch * unet.LatentChannels * latentHeight * latentWidth] : [];
         Latents = new float[latentLength];
         Denoised = new float[latentLength];
         Noise = new float[latentLength];
@@ -39,7 +49,33 @@ internal sealed class DenoiseWorkspace
 
     public SessionBinding UnetBinding { get; }
 
-    public SessionBinding DecoderBinding { get; }
+    /// <summary>Latent cells of circular padding around the UNet input (0: the UNet sees the latents as they are).</summary>
+    public int Padding { get; }
+
+    /// <summary>The whole-image decoder binding, bound on first use (tiled decodes never need it).</summary>
+    public SessionBinding DecoderBinding => _decoderBinding ??= _decoder.Bind(Batch, LatentHeight, LatentWidth);
+
+    /// <summary>The decoder bound for windows of <paramref name="height"/>×<paramref name="width"/> latent cells
+    /// (kept while the size stays the same, so that repeated windowed decodes allocate nothing).</summary>
+    public SessionBinding WindowBinding(int height, int width)
+    {
+        if (_window is null || _windowSize != (height, width))
+        {
+            _window = _decoder.Bind(Batch, height, width);
+            _windowSize = (height, width);
+        }
+
+        return _window;
+    }
+
+    /// <summary>The UNet output with the padding cropped off (empty without padding).</summary>
+    public float[] Cropped { get; }
+
+    /// <summary>Planar RGB of a windowed (tiled or wrapped) decode, allocated on first use.</summary>
+    public float[] Image => _image ??= new float[Batch * 3 * LatentHeight * LatentWidth * VaeDecoder.Factor * VaeDecoder.Factor];
+
+    /// <summary>Blend weights of a windowed decode, allocated on first use.</summary>
+    public float[] Weights => _weights ??= new float[LatentHeight * LatentWidth * VaeDecoder.Factor * VaeDecoder.Factor];
 
     public float[] Latents { get; }
 

@@ -33,4 +33,12 @@ public sealed record GenerationRequest
     /// <summary>img2img strength in [0, 1]: how much of the init image is replaced. 0 returns the VAE
     /// reconstruction of the init image.</summary>
     public double Strength { get; init; } = 0.6;
+
+    /// <summary>Make the texture tile: the UNet and the decoder see the latents padded circularly
+    /// (<see cref="LcmPipelineOptions.SeamlessPadding"/>), whatever padding the model was trained with.</summary>
+    public bool Seamless { get; init; }
+
+    /// <summary>With <see cref="Seamless"/>, roll the latents by a seed-determined offset before every UNet run
+    /// (and back after), so that the padding's borders never sit at the same place twice.</summary>
+    public bool SeamlessRoll { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -7,6 +8,7 @@ using RealtimeGen.Plugin.Inference;
 using RealtimeGen.Plugin.Models;
 using RealtimeGen.Plugin.Scheduling;
 using RealtimeGen.Plugin.Text;
+using RealtimeGen.Plugin.Watermarking;
 
 namespace RealtimeGen.Plugin.Pipeline;
 
@@ -14,7 +16,8 @@ namespace RealtimeGen.Plugin.Pipeline;
 /// Latent consistency model generation: tokenise → text encode (cached by prompt) → for each LCM step a UNet
 /// run and a scheduler step → VAE decode, written as RGBA8 (or float RGBA) straight into caller memory.
 /// Text-to-image and img2img, batches, per-step previews of the predicted x₀, cancellation between and inside
-/// steps.
+/// steps, seamless (circularly padded) generation for any model, windowed decoding of large images, and an
+/// invisible watermark on the RGBA8 output.
 /// </summary>
 /// <remarks>
 /// Not thread-safe: use one pipeline from one worker thread at a time (it owns the sessions and the
@@ -25,7 +28,7 @@ public sealed class LcmPipeline : IDisposable
 {
     private readonly ILogger _logger;
     private readonly LcmPipelineOptions _options;
-    private readonly Dictionary<(int, int, int, bool), DenoiseWorkspace> _workspaces = [];
+    private readonly Dictionary<(int, int, int, bool, int), DenoiseWorkspace> _workspaces = [];
     private readonly float[] _guidanceRow;
     private readonly long[] _tokenIds;
     private readonly RunOptions _runOptions = new();
@@ -33,6 +36,7 @@ public sealed class LcmPipeline : IDisposable
     private GenerationRequest? _stepRequest;
     private bool _disposed;
     private long _generationStart;
+    private WatermarkPayload? _payload;
 
     /// <summary>Opens every session of <paramref name="package"/>.</summary>
     /// <exception cref="RealtimeGenException">A part does not load or the parts do not fit together.</exception>
@@ -99,6 +103,14 @@ public sealed class LcmPipeline : IDisposable
     /// <summary>The VAE encoder session, or null when the package has none (no img2img).</summary>
     public VaeEncoder? VaeEncoder { get; }
 
+    /// <summary>The options the pipeline was opened with.</summary>
+    public LcmPipelineOptions Options => _options;
+
+    /// <summary>The payload RGBA8 outputs are marked with: <see cref="LcmPipelineOptions.WatermarkPayload"/>, or the
+    /// model's fingerprint and the RealtimeGen tag (the package is hashed on first use).</summary>
+    public WatermarkPayload WatermarkPayload =>
+        _payload ??= _options.WatermarkPayload ?? WatermarkPayload.ForModel(Assets.ModelFingerprint.Compute(Package.Directory));
+
     /// <summary>Opens the package in <paramref name="packageDirectory"/>.</summary>
     public static LcmPipeline Load(string packageDirectory, LcmPipelineOptions? options = null, ILogger? logger = null) =>
         new(ModelPackage.Load(packageDirectory, logger), options, logger);
@@ -152,8 +164,10 @@ public sealed class LcmPipeline : IDisposable
         // A cancellation that raced the end of the loop has set Terminate, which would fail the decoder run.
         cancellationToken.ThrowIfCancellationRequested();
         long start = Stopwatch.GetTimestamp();
-        DecodeLatents(workspace, workspace.Latents);
-        WriteRgba(workspace.DecoderBinding.Output(0).Floats, request.Width, request.Height, workspace.Batch, destination);
+        ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Latents, request.Seamless);
+        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination);
+        Mark(destination, request);
+
         if (timings is not null)
         {
             long end = Stopwatch.GetTimestamp();
@@ -162,15 +176,15 @@ public sealed class LcmPipeline : IDisposable
         }
     }
 
-    /// <summary>Generates into <paramref name="destination"/> as float RGBA in [0, 1] (alpha 1), images one after another.</summary>
+    /// <summary>Generates into <paramref name="destination"/> as float RGBA in [0, 1] (alpha 1), images one after another.
+    /// Float output is never watermarked.</summary>
     public void GenerateFloat(GenerationRequest request, Span<float> destination, LcmStepCallback? onStep = null, CancellationToken cancellationToken = default)
     {
         Validate(request);
         CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
         DenoiseWorkspace workspace = Denoise(request, default, onStep, null, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        DecodeLatents(workspace, workspace.Latents);
-        ReadOnlySpan<float> planar = workspace.DecoderBinding.Output(0).Floats;
+        ReadOnlySpan<float> planar = DecodeLatents(workspace, workspace.Latents, request.Seamless);
         int plane = request.Width * request.Height;
         for (int b = 0; b < workspace.Batch; b++)
         {
@@ -224,8 +238,8 @@ public sealed class LcmPipeline : IDisposable
         }
 
         CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
-        DecodeLatents(workspace, workspace.Denoised);
-        WriteRgba(workspace.DecoderBinding.Output(0).Floats, request.Width, request.Height, workspace.Batch, destination);
+        ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Denoised, request.Seamless);
+        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination);
     }
 
     /// <summary>The prompt's text embedding (L·D floats), from the cache or by running the text encoder.</summary>
@@ -299,7 +313,8 @@ public sealed class LcmPipeline : IDisposable
         _runOptions.Terminate = false;
         float[] conditional = EncodePrompt(request.Prompt, timings);
         float[]? unconditional = classic ? EncodePrompt(request.NegativePrompt, timings) : null;
-        DenoiseWorkspace workspace = Workspace(request.BatchSize, request.Height / 8, request.Width / 8, classic);
+        DenoiseWorkspace workspace = Workspace(
+            request.BatchSize, request.Height / 8, request.Width / 8, classic, request.Seamless ? _options.SeamlessPadding : 0);
         PrepareConditioning(workspace, conditional, unconditional, request.GuidanceScale);
         _stepWorkspace = workspace;
         _stepRequest = request;
@@ -339,14 +354,15 @@ public sealed class LcmPipeline : IDisposable
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                RunStep(workspace, step, request.GuidanceScale, timings);
+                RunStep(workspace, step, request, timings);
                 if (onStep is not null || !preview.IsEmpty)
                 {
                     long start = Stopwatch.GetTimestamp();
                     if (!preview.IsEmpty)
                     {
-                        DecodeLatents(workspace, workspace.Denoised);
-                        WriteRgba(workspace.DecoderBinding.Output(0).Floats, request.Width, request.Height, workspace.Batch, preview);
+                        ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Denoised, request.Seamless);
+                        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, preview);
+                        Mark(preview, request);
                     }
 
                     onStep?.Invoke(new LcmStepProgress(step + 1, steps, Scheduler.Timesteps[step], workspace.Denoised, preview));
@@ -371,16 +387,31 @@ public sealed class LcmPipeline : IDisposable
         return workspace;
     }
 
-    private void RunStep(DenoiseWorkspace workspace, int step, double guidance, GenerationTimings? timings)
+    private void RunStep(DenoiseWorkspace workspace, int step, GenerationRequest request, GenerationTimings? timings)
     {
+        double guidance = request.GuidanceScale;
         long start = Stopwatch.GetTimestamp();
         SessionBinding unet = workspace.UnetBinding;
         Span<float> sample = unet.Input(0).Floats;
         float[] latents = workspace.Latents;
-        latents.CopyTo(sample);
+        int pad = workspace.Padding;
+        int planes = workspace.Batch * Unet.LatentChannels;
+        int h = workspace.LatentHeight;
+        int w = workspace.LatentWidth;
+        (int rollX, int rollY) = request.SeamlessRoll && pad > 0 ? Roll(request.Seed, step, w, h) : (0, 0);
+        if (pad > 0)
+        {
+            LatentWrap.Pad(latents, planes, h, w, pad, rollX, rollY, sample);
+        }
+        else
+        {
+            latents.CopyTo(sample);
+        }
+
         if (workspace.ClassicGuidance)
         {
-            latents.CopyTo(sample[latents.Length..]);
+            int half = sample.Length / 2;
+            sample[..half].CopyTo(sample[half..]);
         }
 
         unet.Input(1).Integers.Fill(Scheduler.Timesteps[step]);
@@ -388,17 +419,23 @@ public sealed class LcmPipeline : IDisposable
         long ran = Stopwatch.GetTimestamp();
 
         ReadOnlySpan<float> output = unet.Output(0).Floats;
+        if (pad > 0)
+        {
+            LatentWrap.Crop(output, workspace.ClassicGuidance ? 2 * planes : planes, h, w, pad, rollX, rollY, workspace.Cropped);
+            output = workspace.Cropped;
+        }
+
         ReadOnlySpan<float> modelOutput = output;
         if (workspace.ClassicGuidance)
         {
             // Classic CFG: the first half of the batch is unconditional, the second conditional.
             int n = latents.Length;
-            float w = (float)guidance;
+            float scale = (float)guidance;
             Span<float> guided = workspace.Guided;
             for (int i = 0; i < n; i++)
             {
                 float u = output[i];
-                guided[i] = u + (w * (output[n + i] - u));
+                guided[i] = u + (scale * (output[n + i] - u));
             }
 
             modelOutput = guided;
@@ -477,8 +514,48 @@ public sealed class LcmPipeline : IDisposable
         }
     }
 
-    private void DecodeLatents(DenoiseWorkspace workspace, float[] latents)
+    // Previews are marked too: whatever RGBA8 the pipeline hands out carries the mark.
+    private void Mark(Span<byte> rgba, GenerationRequest request)
     {
+        if (!_options.Watermark)
+        {
+            return;
+        }
+
+        WatermarkPayload payload = WatermarkPayload;
+        int perImage = request.Width * request.Height * 4;
+        for (int b = 0; b < request.BatchSize; b++)
+        {
+            InvisibleWatermark.Embed(rgba.Slice(b * perImage, perImage), request.Width, request.Height, payload, _options.WatermarkStrength);
+        }
+    }
+
+    // A per-step offset that depends only on (seed, step), so rolled generations stay reproducible.
+    private static (int X, int Y) Roll(long seed, int step, int width, int height)
+    {
+        ulong x = unchecked(((ulong)seed * 0x9E3779B97F4A7C15UL) + ((ulong)(step + 1) * 0xBF58476D1CE4E5B9UL));
+        x ^= x >> 31;
+        x = unchecked(x * 0x94D049BB133111EBUL);
+        x ^= x >> 29;
+        return ((int)(x % (ulong)width), (int)((x >> 32) % (ulong)height));
+    }
+
+    private ReadOnlySpan<float> DecodeLatents(DenoiseWorkspace workspace, float[] latents, bool seamless)
+    {
+        int h = workspace.LatentHeight;
+        int w = workspace.LatentWidth;
+        bool overBudget = (long)workspace.Batch * h * w * VaeDecoder.Factor * VaeDecoder.Factor > _options.DecodeBudgetPixels;
+        if (seamless || overBudget)
+        {
+            int core = overBudget ? _options.DecodeTileLatents : Math.Max(h, w);
+            int overlap = Math.Max(overBudget ? _options.DecodeOverlapLatents : 0, seamless ? _options.SeamlessPadding : 0);
+            (int windowH, int windowW) = TiledDecoder.WindowSize(h, w, core, overlap, seamless);
+            TiledDecoder.Decode(
+                workspace.WindowBinding(windowH, windowW), latents, workspace.Batch, h, w, core, overlap, seamless,
+                (float)(1.0 / Package.VaeScalingFactor), workspace.Image, workspace.Weights, _runOptions);
+            return workspace.Image;
+        }
+
         SessionBinding decoder = workspace.DecoderBinding;
         Span<float> input = decoder.Input(0).Floats;
         float inverse = (float)(1.0 / Package.VaeScalingFactor);
@@ -488,6 +565,7 @@ public sealed class LcmPipeline : IDisposable
         }
 
         decoder.Run(_runOptions);
+        return decoder.Output(0).Floats;
     }
 
     private static void WriteRgba(ReadOnlySpan<float> planar, int width, int height, int batch, Span<byte> destination)
@@ -520,13 +598,13 @@ public sealed class LcmPipeline : IDisposable
         }
     }
 
-    private DenoiseWorkspace Workspace(int batch, int latentHeight, int latentWidth, bool classic)
+    private DenoiseWorkspace Workspace(int batch, int latentHeight, int latentWidth, bool classic, int padding)
     {
-        var key = (batch, latentHeight, latentWidth, classic);
+        var key = (batch, latentHeight, latentWidth, classic, padding);
         if (!_workspaces.TryGetValue(key, out DenoiseWorkspace? workspace))
         {
             workspace = new DenoiseWorkspace(
-                Unet, VaeDecoder, batch, latentHeight, latentWidth, classic, Tokenizer.MaxLength, TextEncoder.HiddenSize);
+                Unet, VaeDecoder, batch, latentHeight, latentWidth, classic, Tokenizer.MaxLength, TextEncoder.HiddenSize, padding);
             _workspaces.Add(key, workspace);
         }
 
@@ -539,12 +617,20 @@ public sealed class LcmPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(request.Prompt, nameof(request));
         ArgumentNullException.ThrowIfNull(request.NegativePrompt, nameof(request));
         int max = _options.MaxImageSize;
-        if (request.Width < 8 || request.Height < 8 || request.Width % 8 != 0 || request.Height % 8 != 0
+        int multiple = Package.SizeMultiple;
+        if (request.Width < multiple || request.Height < multiple || request.Width % multiple != 0 || request.Height % multiple != 0
             || request.Width > max || request.Height > max)
         {
             throw new RealtimeGenException(
-                $"Expected width and height that are multiples of 8 between 8 and {max}; found " +
-                $"{request.Width}×{request.Height}. The VAE works on 8×8 pixel cells: round to e.g. 128 or 256.");
+                $"Expected width and height that are multiples of {multiple} between {multiple} and {max} for the model at " +
+                $"{Package.Directory}; found {request.Width}×{request.Height}. The VAE works on 8×8 pixel cells and the UNet " +
+                $"halves the latent {BitOperations.Log2((uint)multiple) - 3} time(s): round to e.g. 128 or 256.");
+        }
+
+        if (request.Seamless && _options.SeamlessPadding < 1)
+        {
+            throw new RealtimeGenException(
+                $"Seamless generation needs LcmPipelineOptions.SeamlessPadding of at least 1 latent cell; found {_options.SeamlessPadding}.");
         }
 
         if (request.Steps < 1 || request.Steps > Scheduler.MaxSteps)

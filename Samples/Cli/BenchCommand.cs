@@ -27,20 +27,24 @@ public static class BenchCommand
           --model DIR         model package folder (default: Models/rtg-texture-lcm above the executable)
           --provider NAME     auto, cpu, cuda or directml (default auto)
           --threads N         intra-op threads (default 1)
+          --torch             also time the PyTorch eager pipeline of Training/ (same model, steps, size,
+                              threads) and print both side by side with the speed-up
+          --torch-run DIR     the recipe's run folder with the trained parts (default Training/runs/full)
           --verbose           log provider choice
           --help              this text
 
         Exit codes: 0 ok, 1 runtime failure, 2 usage error.
         """;
 
-    private static readonly string[] Valued = ["runs", "warmup", "steps", "size", "prompt", .. CliApp.CommonValued];
+    private static readonly string[] Valued = ["runs", "warmup", "steps", "size", "prompt", "torch-run", .. CliApp.CommonValued];
+    private static readonly string[] Flags = ["torch", .. CliApp.CommonFlags];
 
     /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        CommandLine line = CommandLine.Parse(args, Valued, CliApp.CommonFlags);
+        CommandLine line = CommandLine.Parse(args, Valued, Flags);
         if (line.Has("help"))
         {
             output.WriteLine(Help);
@@ -106,6 +110,29 @@ public static class BenchCommand
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"overhead outside session runs: p50 {Percentile(cold.Overhead, 50):F1}%  p95 {Percentile(cold.Overhead, 95):F1}%"));
+        if (line.Has("torch"))
+        {
+            if (width != height)
+            {
+                throw new UsageException($"--torch compares square sizes only; found {width}×{height}.");
+            }
+
+            string training = Path.Combine(Path.GetDirectoryName(pipeline.Package.Directory.TrimEnd('/', '\\'))!, "..", "Training");
+            TorchBaseline torch = TorchBaseline.Run(
+                Path.GetFullPath(training),
+                line.Text("torch-run"),
+                (runs, warmup, request.Steps, width, line.Int32Option("threads", 1, 1, 256), request.Prompt),
+                cancellationToken);
+            error.WriteLine();
+            output.WriteLine("| p50 ms | ours (ONNX Runtime) | PyTorch eager | speed-up |");
+            output.WriteLine("| --- | ---: | ---: | ---: |");
+            Compare(output, "text encode", Percentile(cold.Tokenize, 50) + Percentile(cold.TextEncode, 50), torch.TextEncodeP50);
+            Compare(output, "UNet step", Percentile(cold.UnetStep, 50), torch.UnetStepP50);
+            Compare(output, "VAE decode", Percentile(cold.Decode, 50), torch.DecodeP50);
+            Compare(output, "end to end", Percentile(cold.Total, 50), torch.EndToEndP50);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"end to end p95: ours {Percentile(cold.Total, 95):F2} ms, PyTorch {torch.EndToEndP95:F2} ms"));
+        }
+
         return ExitCode.Ok;
     }
 
@@ -126,6 +153,9 @@ public static class BenchCommand
 
     private static void Row(TextWriter output, string name, IReadOnlyList<double> values) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Percentile(values, 50):F2} | {Percentile(values, 95):F2} |"));
+
+    private static void Compare(TextWriter output, string name, double ours, double torch) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {ours:F2} | {torch:F2} | {torch / ours:F1}× |"));
 
     private static void Progress(TextWriter error, int done, int total, string phase)
     {

@@ -7,7 +7,7 @@ using RealtimeGen.Plugin.Pipeline;
 namespace RealtimeGen.Samples.Cli;
 
 /// <summary>
-/// The <c>realtimegen</c> command line: <c>generate</c>, <c>info</c> and <c>bench</c>. Exit codes are those of
+/// The <c>realtimegen</c> command line: <c>generate</c>, <c>vary</c>, <c>bake</c>, <c>verify</c>, <c>info</c> and <c>bench</c>. Exit codes are those of
 /// <see cref="ExitCode"/>.
 /// </summary>
 public static class CliApp
@@ -25,12 +25,17 @@ public static class CliApp
 
         Commands:
           generate PROMPT   write a texture PNG (the shipped model is the default)
+          vary IMAGE        variations of an existing texture through img2img
+          bake MANIFEST     generate a list of assets with maps, through the asset cache
+          verify IMAGE      check an image for the RealtimeGen watermark
           info              model card summary, I/O signatures, available providers
           bench             p50/p95 latency per stage and end to end
 
         Run `realtimegen <command> --help` for a command's options.
-        Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+        Exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 (verify) no watermark.
         """;
+
+    private static readonly string[] Commands = ["generate", "vary", "bake", "verify", "info", "bench"];
 
     /// <summary>Runs one command line and returns its exit code; never throws.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -50,15 +55,18 @@ public static class CliApp
             return args[0] switch
             {
                 "generate" => GenerateCommand.Run(rest, output, error, cancellationToken),
+                "vary" => VaryCommand.Run(rest, output, error, cancellationToken),
+                "bake" => BakeCommand.Run(rest, output, error, cancellationToken),
+                "verify" => VerifyCommand.Run(rest, output),
                 "info" => InfoCommand.Run(rest, output, error),
                 "bench" => BenchCommand.Run(rest, output, error, cancellationToken),
-                _ => throw new UsageException($"Unknown command \"{args[0]}\"; expected generate, info or bench."),
+                _ => throw new UsageException($"Unknown command \"{args[0]}\"; expected {string.Join(", ", Commands)}."),
             };
         }
         catch (UsageException e)
         {
             error.WriteLine($"error: {e.Message}");
-            error.WriteLine($"Run `realtimegen {(args[0] is "generate" or "info" or "bench" ? args[0] + " " : "")}--help` for usage.");
+            error.WriteLine($"Run `realtimegen {(Commands.Contains(args[0]) ? args[0] + " " : "")}--help` for usage.");
             return ExitCode.Usage;
         }
         catch (RealtimeGenException e)
@@ -125,6 +133,10 @@ public static class CliApp
     internal static LcmPipeline OpenPipeline(CommandLine line, ILogger logger, int defaultThreads)
     {
         InferenceOptions inference = Inference(line, defaultThreads);
-        return LcmPipeline.Load(ResolveModel(line), new LcmPipelineOptions { Inference = inference }, logger);
+        return LcmPipeline.Load(ResolveModel(line), PipelineOptions(line, inference), logger);
     }
+
+    /// <summary>Pipeline options: the inference settings, and the watermark unless <c>--no-watermark</c>.</summary>
+    internal static LcmPipelineOptions PipelineOptions(CommandLine line, InferenceOptions inference) =>
+        new() { Inference = inference, Watermark = !line.Has("no-watermark") };
 }

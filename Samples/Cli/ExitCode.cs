@@ -11,4 +11,7 @@ public static class ExitCode
 
     /// <summary>The command line was wrong: unknown command or option, missing or malformed value.</summary>
     public const int Usage = 2;
+
+    /// <summary><c>verify</c>: the image carries no RealtimeGen watermark.</summary>
+    public const int Unmarked = 3;
 }

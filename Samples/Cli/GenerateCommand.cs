@@ -17,12 +17,16 @@ public static class GenerateCommand
           --negative TEXT     negative prompt (used only by models without guidance embedding)
           --seed N            noise seed (default 0); same seed, same image on this machine
           --steps N           denoising steps, 1–50 (default 4)
-          --size N|WxH        output size in pixels, multiples of 8 (default 128)
+          --size N|WxH        output size in pixels, a multiple of the model's cell
+                              (32 for the shipped model, 64 for SD1.5; default 128)
           --guidance W        guidance scale (default 8.5)
           --batch N           images to generate together (default 1)
           --init PATH         start image for img2img (resized to --size)
           --strength S        img2img strength 0–1 (default 0.6; 0 returns the VAE reconstruction)
           --previews          also save every step's predicted image as PATH.stepK.png
+          --seamless          make the texture tile (circular padding for any model)
+          --roll              with --seamless, roll the latents by a seed-determined offset every step
+          --no-watermark      do not embed the invisible watermark (on by default; see `realtimegen verify`)
           --model DIR         model package folder (default: Models/rtg-texture-lcm above the executable)
           --provider NAME     auto, cpu, cuda or directml (default auto)
           --threads N         intra-op threads (default: cores − 1)
@@ -35,7 +39,7 @@ public static class GenerateCommand
     private static readonly string[] Valued =
         ["output", "negative", "seed", "steps", "size", "guidance", "batch", "init", "strength", .. CliApp.CommonValued];
 
-    private static readonly string[] Flags = ["previews", .. CliApp.CommonFlags];
+    private static readonly string[] Flags = ["previews", "seamless", "roll", "no-watermark", .. CliApp.CommonFlags];
 
     /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -69,6 +73,8 @@ public static class GenerateCommand
             GuidanceScale = line.Number("guidance", 8.5, 0, 100),
             BatchSize = batch,
             Strength = line.Number("strength", 0.6, 0, 1),
+            Seamless = line.Has("seamless"),
+            SeamlessRoll = line.Has("roll"),
         };
 
         using ILoggerFactory logging = CliApp.Logging(line);

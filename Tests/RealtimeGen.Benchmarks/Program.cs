@@ -1,14 +1,24 @@
 using BenchmarkDotNet.Running;
+using RealtimeGen.Benchmarks.Assets;
+using RealtimeGen.Benchmarks.ExternalMemory;
 using RealtimeGen.Benchmarks.Frames;
 
-// Frame pacing with and without streamed generation (a command of its own: it measures whole frames, not methods):
-//   dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- frames [--frames N] [--width W --height H]
-if (args is ["frames", .. var frameArgs])
-{
-    return FramesCommand.Run(frameArgs);
-}
-
+// Named command branches first (they measure whole frames or reports, not methods); everything else goes to
+// BenchmarkDotNet.
+//   frames [--frames N] [--width W --height H]: frame pacing without generation, streamed, and synchronous
+//   assets-report [--quick]: time and peak memory per texture size, seam and watermark tables
+//   extmem [sizes...]: CPU staging vs external-memory texture updates, e.g. extmem 128 512 1024
 // Every benchmark class in this assembly is reachable: pick with --filter, e.g.
 //   dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- --filter '*Ecs*' --job short
-BenchmarkSwitcher.FromAssembly(typeof(FramesCommand).Assembly).Run(args);
-return 0;
+switch (args.Length > 0 ? args[0] : "")
+{
+    case "frames":
+        return FramesCommand.Run(args[1..]);
+    case "assets-report":
+        return AssetsReport.Run(args[1..]);
+    case "extmem":
+        return TextureUpdateComparison.Run(args[1..]);
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(FramesCommand).Assembly).Run(args);
+        return 0;
+}

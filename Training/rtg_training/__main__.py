@@ -1,5 +1,7 @@
 """Command line: `python -m rtg_training [--smoke] [--out DIR] [--package DIR]` runs the whole recipe.
 
+The full recipe writes the shipped package to ../Models/rtg-texture-lcm; --smoke writes runs/smoke/package.
+
 Exit status 0 on success, 1 on any failure (a traceback is printed)."""
 import argparse
 import os
@@ -13,14 +15,14 @@ import torch
 from .config import FULL, SMOKE
 from .stages import Progress, Run
 
-STAGES = ["data", "tokenizer", "ae", "latents", "teacher", "lcd", "classifier", "eval", "export", "sheets"]
+STAGES = ["data", "tokenizer", "ae", "latents", "teacher", "lcd", "classifier", "eval", "export", "sheets", "card"]
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="rtg_training", description=__doc__)
     ap.add_argument("--smoke", action="store_true", help="a few steps of every stage, then export (CI; ~1-2 min)")
     ap.add_argument("--out", help="run folder (default runs/full or runs/smoke next to this package)")
-    ap.add_argument("--package", help="where to export the package (default <out>/package)")
+    ap.add_argument("--package", help="where to export the package (default ../Models/rtg-texture-lcm for the full recipe, <out>/package with --out or --smoke)")
     ap.add_argument("--only", help="comma-separated subset of stages: " + ",".join(STAGES))
     # One thread: on the shared 2-core machine two OpenMP threads contend and run 5-9x slower.
     ap.add_argument("--threads", type=int, default=1)
@@ -31,8 +33,14 @@ def main(argv=None):
     out = os.path.abspath(args.out or os.path.join(here, "runs", cfg.name))
     if args.smoke and os.path.exists(out) and not args.only:
         shutil.rmtree(out)
-    package = os.path.abspath(args.package or os.path.join(out, "package"))
+    # The full recipe writes the shipped package itself; smoke runs stay inside their run folder.
+    default_package = os.path.join(here, "runs", "smoke", "package") if args.smoke else \
+        os.path.join(os.path.dirname(here), "Models", "rtg-texture-lcm")
+    package = os.path.abspath(args.package or (os.path.join(out, "package") if args.out else default_package))
     stages = args.only.split(",") if args.only else STAGES
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        ap.error(f"unknown stage(s) {', '.join(unknown)} in --only; expected some of {', '.join(STAGES)}")
     progress = Progress()
     run = Run(cfg, out, progress)
     t0 = time.time()
@@ -41,6 +49,9 @@ def main(argv=None):
             if name == "export":
                 from .export import export_package
                 run.timed("export", lambda: export_package(run, package))
+            elif name == "card":
+                from .card import write_card
+                run.timed("card", lambda: write_card(run, package))
             elif name in ("classifier", "eval", "sheets"):
                 from . import evaluate
                 run.timed(name, lambda n=name: getattr(evaluate, n)(run))

@@ -20,7 +20,9 @@ class Config:
     ema_target: float = 0.95
     classifier_images: int = 6000
     classifier_steps: int = 700
-    eval_prompts_per_pair: int = 4
+    eval_prompts_per_pair: int = 3
+    eval_pairs: int = 144
+    eval_diversity_prompts: int = 24
     eval_seeds: int = 5
     eval_real: int = 480
     ckpt_every: int = 100
@@ -29,5 +31,5 @@ class Config:
 
 FULL = Config(name="full")
 SMOKE = Config(name="smoke", train_images=96, ae_steps=3, ae_batch=4, teacher_steps=3, teacher_batch=8,
-               lcd_steps=3, lcd_batch=4, classifier_images=96, classifier_steps=3, eval_prompts_per_pair=1,
+               lcd_steps=3, lcd_batch=4, classifier_images=96, classifier_steps=3, eval_prompts_per_pair=1, eval_pairs=12, eval_diversity_prompts=4,
                eval_seeds=2, eval_real=24, ckpt_every=2)

@@ -143,7 +143,7 @@ def export_package(run, dest):
         ]
     _json(f"{tv}/manifest.json", {
         "cases": cases,
-        "tokenizer": [{"prompt": p, "input_ids": tok.encode(p)} for p in TOKENIZER_PROMPTS],
+        "tokenizer": [{"prompt": p, "ids": tok.encode(p)} for p in TOKENIZER_PROMPTS],
         "guidance_scale": 8.5, "scaling_factor": scale,
     })
 

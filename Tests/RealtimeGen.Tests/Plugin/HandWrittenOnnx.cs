@@ -6,7 +6,7 @@ namespace RealtimeGen.Tests.Plugin;
 /// Writes small ONNX models byte by byte (protobuf wire format), for export variants the shipped model does not
 /// have; no Python is needed in tests. Field numbers are those of onnx.proto.
 /// </summary>
-internal static class HandWrittenOnnx
+internal static partial class HandWrittenOnnx
 {
     private const int Float = 1;
 

@@ -12,7 +12,7 @@ internal static class ShippedModel
 {
     private static readonly Lazy<string> LazyRoot = new(FindRepositoryRoot);
     private static readonly Lazy<LcmPipeline> LazyPipeline = new(() => LcmPipeline.Load(
-        Directory, new LcmPipelineOptions { Inference = new() { IntraOpThreads = 1 } }));
+        Directory, new LcmPipelineOptions { Inference = new() { IntraOpThreads = 1 }, Watermark = false }));
 
     public static string RepositoryRoot => LazyRoot.Value;
 

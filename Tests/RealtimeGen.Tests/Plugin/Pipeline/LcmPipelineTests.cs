@@ -158,10 +158,12 @@ public class LcmPipelineTests
     [TestCase(128, 4)]
     [TestCase(0, 128)]
     [TestCase(4096, 128)]
-    public void Sizes_that_are_not_multiples_of_8_or_out_of_range_are_refused(int width, int height)
+    [TestCase(48, 128)]
+    public void Sizes_that_are_not_multiples_of_the_models_cell_or_out_of_range_are_refused(int width, int height)
     {
+        Assert.That(Pipeline.Package.SizeMultiple, Is.EqualTo(32), "three UNet levels: 8 × 2 × 2");
         var e = Assert.Throws<RealtimeGenException>(() => Pipeline.Generate(Request() with { Width = width, Height = height }));
-        Assert.That(e!.Message, Does.Contain("multiples of 8"));
+        Assert.That(e!.Message, Does.Contain("multiples of 32").And.Contain($"{width}×{height}"));
     }
 
     [TestCase(0)]
@@ -234,8 +236,8 @@ public class LcmPipelineTests
     public void Warm_up_prepares_a_shape_so_the_first_real_generation_allocates_nothing()
     {
         using var pipeline = LcmPipeline.Load(ShippedModel.Directory, new LcmPipelineOptions { Inference = new() { IntraOpThreads = 1 } });
-        pipeline.WarmUp(48, 48);
-        GenerationRequest request = Request() with { Width = 48, Height = 48 };
+        pipeline.WarmUp(64, 64);
+        GenerationRequest request = Request() with { Width = 64, Height = 64 };
         var destination = new byte[LcmPipeline.RgbaByteCount(request)];
         pipeline.EncodePrompt(request.Prompt);
         long before = GC.GetAllocatedBytesForCurrentThread();

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace RealtimeGen.Plugin.ExternalMemory;
+
+/// <summary>Log messages of the texture sink choice, compiled once by the logging source generator.</summary>
+internal static partial class ExternalMemoryLog
+{
+    [LoggerMessage(EventId = 801, Level = LogLevel.Information,
+        Message = "Texture sink {Chosen} chosen (asked for {Requested}): {Reason}")]
+    public static partial void SinkChosen(ILogger logger, TextureSinkKind chosen, TextureSinkKind requested, string reason);
+
+    [LoggerMessage(EventId = 802, Level = LogLevel.Warning,
+        Message = "Texture sink {Requested} is unavailable, using {Fallback}: {Reason}")]
+    public static partial void SinkFellBack(ILogger logger, TextureSinkKind requested, TextureSinkKind fallback, string reason);
+}

@@ -1,0 +1,347 @@
+using RealtimeGen.Engine;
+
+namespace RealtimeGen.Plugin.Watermarking;
+
+/// <summary>
+/// An invisible, blind watermark in the luminance DCT: every 8×8 pixel block carries one bit of a 64-bit codeword
+/// (sync, 32-bit payload, CRC-16) as the sign of the difference between its (1,2) and (2,1) DCT coefficients,
+/// pushed to at least a margin by the smallest change that does it. The codeword repeats over 64×64-pixel tiles,
+/// so the detector recovers it from crops (it searches the 8×8 pixel and 8×8 block alignments), from JPEG (the two
+/// coefficients are low-mid frequencies that quantise gently) and from half-size copies (it also tries a 2×
+/// upscale). The detector needs no original.
+/// </summary>
+/// <remarks>
+/// Marking is a pure function of the pixels and the payload: the same image and payload give the same bytes, so an
+/// unmarked image stays deterministic. Embed allocates nothing. Thread-safe: no shared mutable state.
+/// </remarks>
+public static class InvisibleWatermark
+{
+    /// <summary>Default margin, in DCT units of 0..255 luminance, that each block's coefficient difference is pushed to.</summary>
+    public const double DefaultStrength = 16;
+
+    /// <summary>Smallest mean sync agreement at which a checksum-valid payload is reported as found.</summary>
+    public const double MinConfidence = 0.1;
+
+    private const int Block = 8;
+    private const float SoftScale = 8f;
+    private static readonly float[] Pattern = BuildPattern();
+
+    /// <summary>Marks <paramref name="rgba"/> (RGBA8, width·height·4 bytes, top row first) in place.</summary>
+    /// <param name="rgba">The image; alpha is left as it is.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="payload">The 32 bits to carry.</param>
+    /// <param name="strength">Margin of the coefficient difference; larger is more robust and more visible.</param>
+    public static void Embed(Span<byte> rgba, int width, int height, WatermarkPayload payload, double strength = DefaultStrength)
+    {
+        CheckImage(rgba.Length, width, height);
+        if (!double.IsFinite(strength) || strength <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, "Expected a positive finite strength.");
+        }
+
+        Span<bool> bits = stackalloc bool[WatermarkCodeword.Length];
+        WatermarkCodeword.Encode(payload, bits);
+        float margin = (float)strength;
+        int blocksX = width / Block;
+        int blocksY = height / Block;
+        for (int by = 0; by < blocksY; by++)
+        {
+            for (int bx = 0; bx < blocksX; bx++)
+            {
+                int position = ((by % WatermarkCodeword.TileBlocks) * WatermarkCodeword.TileBlocks) + (bx % WatermarkCodeword.TileBlocks);
+                int index = WatermarkCodeword.IndexAt[position];
+                float sign = bits[index] ^ WatermarkCodeword.Key[index] ? 1f : -1f;
+                // Clipping at 0 or 255 can swallow part of a change: re-measure and push again, a few times at most.
+                for (int pass = 0; pass < 4; pass++)
+                {
+                    float d = BlockDifference(rgba, width, bx * Block, by * Block);
+                    if (sign * d >= (pass == 0 ? margin : margin * 0.9f))
+                    {
+                        break;
+                    }
+
+                    // Adding a·Pattern to luminance changes d by 2a (the pattern's squared norm is 2).
+                    AddPattern(rgba, width, bx * Block, by * Block, ((sign * margin) - d) * 0.5f);
+                }
+            }
+        }
+    }
+
+    private static float BlockDifference(ReadOnlySpan<byte> rgba, int width, int left, int top)
+    {
+        float d = 0;
+        for (int y = 0; y < Block; y++)
+        {
+            int row = ((top + y) * width) + left;
+            for (int x = 0; x < Block; x++)
+            {
+                int p = (row + x) * 4;
+                d += ((0.299f * rgba[p]) + (0.587f * rgba[p + 1]) + (0.114f * rgba[p + 2])) * Pattern[(y * Block) + x];
+            }
+        }
+
+        return d;
+    }
+
+    private static void AddPattern(Span<byte> rgba, int width, int left, int top, float amount)
+    {
+        for (int y = 0; y < Block; y++)
+        {
+            int row = ((top + y) * width) + left;
+            for (int x = 0; x < Block; x++)
+            {
+                int p = (row + x) * 4;
+                float change = amount * Pattern[(y * Block) + x];
+                for (int c = 0; c < 3; c++)
+                {
+                    rgba[p + c] = (byte)Math.Clamp((int)MathF.Round(rgba[p + c] + change), 0, 255);
+                }
+            }
+        }
+    }
+
+    /// <summary>Looks for a mark in <paramref name="rgba"/> (RGBA8, width·height·4 bytes) at any crop alignment,
+    /// at the image's size and at twice it.</summary>
+    public static WatermarkDetection Detect(ReadOnlySpan<byte> rgba, int width, int height)
+    {
+        CheckImage(rgba.Length, width, height);
+        float[] luma = new float[width * height];
+        for (int i = 0; i < luma.Length; i++)
+        {
+            int p = i * 4;
+            luma[i] = (0.299f * rgba[p]) + (0.587f * rgba[p + 1]) + (0.114f * rgba[p + 2]);
+        }
+
+        WatermarkDetection direct = DetectLuma(luma, width, height, 1);
+        if (direct.Found || (long)width * height * 4 > 4096L * 4096)
+        {
+            return direct;
+        }
+
+        WatermarkDetection upscaled = DetectLuma(Upscale2(luma, width, height), width * 2, height * 2, 2);
+        return upscaled.Found || upscaled.Confidence > direct.Confidence ? upscaled : direct;
+    }
+
+    /// <summary>Peak signal-to-noise ratio in dB between two RGBA8 images over their RGB channels.</summary>
+    public static double Psnr(ReadOnlySpan<byte> reference, ReadOnlySpan<byte> test)
+    {
+        if (reference.Length != test.Length || reference.Length % 4 != 0)
+        {
+            throw new ArgumentException($"Expected two RGBA8 images of equal size; found {reference.Length} and {test.Length} bytes.", nameof(test));
+        }
+
+        double sum = 0;
+        long count = 0;
+        for (int i = 0; i < reference.Length; i++)
+        {
+            if (i % 4 == 3)
+            {
+                continue;
+            }
+
+            double e = reference[i] - test[i];
+            sum += e * e;
+            count++;
+        }
+
+        return sum == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / (sum / count));
+    }
+
+    private static WatermarkDetection DetectLuma(float[] luma, int width, int height, int scale)
+    {
+        const int Tile = WatermarkCodeword.TileBlocks;
+        Span<float> sums = stackalloc float[Tile * Tile];
+        Span<float> counts = stackalloc float[Tile * Tile];
+        Span<float> bestSums = stackalloc float[Tile * Tile];
+        Span<float> bestCounts = stackalloc float[Tile * Tile];
+        double bestScore = double.NegativeInfinity;
+        int bestOx = 0, bestOy = 0, bestTx = 0, bestTy = 0;
+        for (int oy = 0; oy < Block; oy++)
+        {
+            for (int ox = 0; ox < Block; ox++)
+            {
+                int blocksX = (width - ox) / Block;
+                int blocksY = (height - oy) / Block;
+                if (blocksX < 1 || blocksY < 1)
+                {
+                    continue;
+                }
+
+                sums.Clear();
+                counts.Clear();
+                for (int by = 0; by < blocksY; by++)
+                {
+                    for (int bx = 0; bx < blocksX; bx++)
+                    {
+                        float soft = Math.Clamp(Difference(luma, width, ox + (bx * Block), oy + (by * Block)) / SoftScale, -1f, 1f);
+                        int position = ((by % Tile) * Tile) + (bx % Tile);
+                        sums[position] += soft;
+                        counts[position] += 1;
+                    }
+                }
+
+                for (int ty = 0; ty < Tile; ty++)
+                {
+                    for (int tx = 0; tx < Tile; tx++)
+                    {
+                        double score = SyncScore(sums, counts, tx, ty);
+                        if (score > bestScore)
+                        {
+                            bestScore = score;
+                            (bestOx, bestOy, bestTx, bestTy) = (ox, oy, tx, ty);
+                            sums.CopyTo(bestSums);
+                            counts.CopyTo(bestCounts);
+                        }
+                    }
+                }
+            }
+        }
+
+        if (double.IsNegativeInfinity(bestScore))
+        {
+            return new WatermarkDetection(false, default, 0, 0, scale);
+        }
+
+        Span<bool> bits = stackalloc bool[WatermarkCodeword.Length];
+        for (int q = 0; q < Tile; q++)
+        {
+            for (int p = 0; p < Tile; p++)
+            {
+                int index = IndexFor(p, q, bestTx, bestTy);
+                bits[index] = (bestSums[(q * Tile) + p] > 0) ^ WatermarkCodeword.Key[index];
+            }
+        }
+
+        bool valid = WatermarkCodeword.TryDecode(bits, out WatermarkPayload payload);
+        if (valid)
+        {
+            WatermarkCodeword.Encode(payload, bits);
+        }
+
+        double accuracy = BitAccuracy(luma, width, height, bestOx, bestOy, bestTx, bestTy, bits);
+        return new WatermarkDetection(valid && bestScore >= MinConfidence, payload, accuracy, bestScore, scale);
+    }
+
+    private static double SyncScore(ReadOnlySpan<float> sums, ReadOnlySpan<float> counts, int tx, int ty)
+    {
+        const int Tile = WatermarkCodeword.TileBlocks;
+        double agreement = 0;
+        double total = 0;
+        for (int q = 0; q < Tile; q++)
+        {
+            for (int p = 0; p < Tile; p++)
+            {
+                int index = IndexFor(p, q, tx, ty);
+                if (index >= WatermarkCodeword.SyncBits)
+                {
+                    continue;
+                }
+
+                float expected = WatermarkCodeword.SyncBit(index) ^ WatermarkCodeword.Key[index] ? 1f : -1f;
+                agreement += expected * sums[(q * Tile) + p];
+                total += counts[(q * Tile) + p];
+            }
+        }
+
+        return total == 0 ? 0 : agreement / total;
+    }
+
+    private static double BitAccuracy(float[] luma, int width, int height, int ox, int oy, int tx, int ty, ReadOnlySpan<bool> bits)
+    {
+        const int Tile = WatermarkCodeword.TileBlocks;
+        int blocksX = (width - ox) / Block;
+        int blocksY = (height - oy) / Block;
+        int agree = 0;
+        for (int by = 0; by < blocksY; by++)
+        {
+            for (int bx = 0; bx < blocksX; bx++)
+            {
+                int index = IndexFor(bx % Tile, by % Tile, tx, ty);
+                bool expected = bits[index] ^ WatermarkCodeword.Key[index];
+                bool seen = Difference(luma, width, ox + (bx * Block), oy + (by * Block)) > 0;
+                agree += expected == seen ? 1 : 0;
+            }
+        }
+
+        return blocksX * blocksY == 0 ? 0 : (double)agree / (blocksX * blocksY);
+    }
+
+    private static int IndexFor(int p, int q, int tx, int ty)
+    {
+        const int Tile = WatermarkCodeword.TileBlocks;
+        return WatermarkCodeword.IndexAt[(((q + ty) % Tile) * Tile) + ((p + tx) % Tile)];
+    }
+
+    private static float Difference(float[] luma, int width, int left, int top)
+    {
+        float d = 0;
+        for (int y = 0; y < Block; y++)
+        {
+            int row = ((top + y) * width) + left;
+            for (int x = 0; x < Block; x++)
+            {
+                d += luma[row + x] * Pattern[(y * Block) + x];
+            }
+        }
+
+        return d;
+    }
+
+    private static float[] Upscale2(float[] luma, int width, int height)
+    {
+        int w2 = width * 2;
+        int h2 = height * 2;
+        var result = new float[w2 * h2];
+        for (int y = 0; y < h2; y++)
+        {
+            float sy = Math.Clamp(((y + 0.5f) * 0.5f) - 0.5f, 0, height - 1);
+            int y0 = (int)sy;
+            int y1 = Math.Min(y0 + 1, height - 1);
+            float fy = sy - y0;
+            for (int x = 0; x < w2; x++)
+            {
+                float sx = Math.Clamp(((x + 0.5f) * 0.5f) - 0.5f, 0, width - 1);
+                int x0 = (int)sx;
+                int x1 = Math.Min(x0 + 1, width - 1);
+                float fx = sx - x0;
+                float top = (luma[(y0 * width) + x0] * (1 - fx)) + (luma[(y0 * width) + x1] * fx);
+                float bottom = (luma[(y1 * width) + x0] * (1 - fx)) + (luma[(y1 * width) + x1] * fx);
+                result[(y * w2) + x] = (top * (1 - fy)) + (bottom * fy);
+            }
+        }
+
+        return result;
+    }
+
+    // Orthonormal 8×8 DCT-II basis (u, v) = (1, 2) minus (2, 1): u is the horizontal frequency, v the vertical.
+    private static float[] BuildPattern()
+    {
+        var pattern = new float[Block * Block];
+        for (int y = 0; y < Block; y++)
+        {
+            for (int x = 0; x < Block; x++)
+            {
+                pattern[(y * Block) + x] = (float)(Basis(1, 2, x, y) - Basis(2, 1, x, y));
+            }
+        }
+
+        return pattern;
+    }
+
+    private static double Basis(int u, int v, int x, int y)
+    {
+        double au = u == 0 ? Math.Sqrt(1.0 / Block) : Math.Sqrt(2.0 / Block);
+        double av = v == 0 ? Math.Sqrt(1.0 / Block) : Math.Sqrt(2.0 / Block);
+        return au * av * Math.Cos((2 * x + 1) * u * Math.PI / (2 * Block)) * Math.Cos((2 * y + 1) * v * Math.PI / (2 * Block));
+    }
+
+    private static void CheckImage(int length, int width, int height)
+    {
+        if (width < 1 || height < 1 || length != (long)width * height * 4)
+        {
+            throw new RealtimeGenException(
+                $"Expected {width}×{height} RGBA8 pixels ({(long)width * height * 4} bytes); found {length} bytes.");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace RealtimeGen.Samples.Cli;
+
+/// <summary>
+/// The PyTorch eager pipeline of <c>Training/</c> (<c>python3 -m rtg_training.bench</c>), run as a child process
+/// with the same model, steps, size and thread count, so that <c>realtimegen bench --torch</c> compares both in one run.
+/// </summary>
+/// <param name="TextEncodeP50">Tokenise + text encode, p50 ms.</param>
+/// <param name="UnetStepP50">One UNet step, p50 ms.</param>
+/// <param name="DecodeP50">VAE decode, p50 ms.</param>
+/// <param name="EndToEndP50">End to end, p50 ms.</param>
+/// <param name="EndToEndP95">End to end, p95 ms.</param>
+public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, double DecodeP50, double EndToEndP50, double EndToEndP95)
+{
+    private const string Python = "/usr/bin/python3";
+
+    /// <summary>Runs the baseline; throws <see cref="InvalidOperationException"/> naming what is missing when it cannot.</summary>
+    /// <param name="trainingDirectory">The repository's Training folder.</param>
+    /// <param name="runDirectory">The recipe's run folder with the trained parts, or null for its default (runs/full).</param>
+    /// <param name="arguments">Runs, warm-up, steps, size, threads and prompt, as the C# side used them.</param>
+    /// <param name="cancellationToken">Stops the child process.</param>
+    public static TorchBaseline Run(string trainingDirectory, string? runDirectory, (int Runs, int Warmup, int Steps, int Size, int Threads, string Prompt) arguments, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Python))
+        {
+            throw new InvalidOperationException($"{Python} is missing: install python3-torch (scripts/install-os-deps.sh --tests) for the PyTorch baseline.");
+        }
+
+        if (!Directory.Exists(Path.Combine(trainingDirectory, "rtg_training")))
+        {
+            throw new InvalidOperationException($"Expected the training recipe at {trainingDirectory}/rtg_training; run bench --torch from a repository checkout.");
+        }
+
+        var start = new ProcessStartInfo(Python) { WorkingDirectory = trainingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "-m", "rtg_training.bench" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        void Add(string name, object value)
+        {
+            start.ArgumentList.Add("--" + name);
+            start.ArgumentList.Add(Convert.ToString(value, CultureInfo.InvariantCulture)!);
+        }
+
+        Add("runs", arguments.Runs);
+        Add("warmup", arguments.Warmup);
+        Add("steps", arguments.Steps);
+        Add("size", arguments.Size);
+        Add("threads", arguments.Threads);
+        Add("prompt", arguments.Prompt);
+        if (runDirectory is not null)
+        {
+            Add("run", Path.GetFullPath(runDirectory));
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
+        using CancellationTokenRegistration stop = cancellationToken.Register(() => process.Kill(entireProcessTree: true));
+        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The PyTorch baseline failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
+        }
+
+        using JsonDocument json = JsonDocument.Parse(stdout);
+        JsonElement ms = json.RootElement.GetProperty("ms");
+        double P(string stage, string p) => ms.GetProperty(stage).GetProperty(p).GetDouble();
+        return new TorchBaseline(P("text_encode", "p50"), P("unet_step", "p50"), P("decode", "p50"), P("end_to_end", "p50"), P("end_to_end", "p95"));
+    }
+}

@@ -1,0 +1,197 @@
+using NUnit.Framework;
+using RealtimeGen.Engine;
+using RealtimeGen.Plugin.Inference;
+using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Plugin.Watermarking;
+using StbImageSharp;
+using StbImageWriteSharp;
+
+namespace RealtimeGen.Tests.Plugin.Watermarking;
+
+public class InvisibleWatermarkTests
+{
+    private static readonly WatermarkPayload Payload = new(0xA1B2, WatermarkPayload.RealtimeGenTag);
+
+    // Tinted multi-octave value noise: a textured stand-in for a generated albedo.
+    internal static byte[] Texture(int width, int height, int seed)
+    {
+        var random = new Random(seed);
+        var grid = new float[4][,];
+        for (int o = 0; o < 4; o++)
+        {
+            int g = 4 << o;
+            grid[o] = new float[g, g];
+            for (int i = 0; i < g; i++)
+            {
+                for (int j = 0; j < g; j++)
+                {
+                    grid[o][i, j] = (float)random.NextDouble();
+                }
+            }
+        }
+
+        var rgba = new byte[width * height * 4];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                float v = 0;
+                float amplitude = 0.5f;
+                for (int o = 0; o < 4; o++)
+                {
+                    int g = 4 << o;
+                    v += amplitude * grid[o][y * g / height, x * g / width];
+                    amplitude *= 0.5f;
+                }
+
+                int p = ((y * width) + x) * 4;
+                rgba[p] = (byte)(230 * v);
+                rgba[p + 1] = (byte)(180 * v);
+                rgba[p + 2] = (byte)(140 * v);
+                rgba[p + 3] = 255;
+            }
+        }
+
+        return rgba;
+    }
+
+    private static byte[] Marked(int size, int seed)
+    {
+        byte[] image = Texture(size, size, seed);
+        InvisibleWatermark.Embed(image, size, size, Payload);
+        return image;
+    }
+
+    [Test]
+    public void A_marked_image_is_found_with_its_payload_and_stays_above_40_db()
+    {
+        byte[] original = Texture(256, 256, 1);
+        byte[] marked = (byte[])original.Clone();
+        InvisibleWatermark.Embed(marked, 256, 256, Payload);
+
+        WatermarkDetection result = InvisibleWatermark.Detect(marked, 256, 256);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Found, Is.True);
+            Assert.That(result.Payload, Is.EqualTo(Payload));
+            Assert.That(result.Payload.ModelId, Is.EqualTo(0xA1B2));
+            Assert.That(result.BitAccuracy, Is.GreaterThan(0.99));
+            Assert.That(InvisibleWatermark.Psnr(original, marked), Is.GreaterThanOrEqualTo(40));
+        });
+    }
+
+    [Test]
+    public void Marking_is_a_pure_function_of_image_and_payload()
+    {
+        byte[] first = Marked(128, 2);
+        byte[] second = Marked(128, 2);
+        Assert.That(second, Is.EqualTo(first));
+        byte[] other = Texture(128, 128, 2);
+        InvisibleWatermark.Embed(other, 128, 128, new WatermarkPayload(1, 2));
+        Assert.That(other, Is.Not.EqualTo(Marked(128, 2)));
+    }
+
+    [Test]
+    public void Unmarked_images_are_not_reported_as_marked()
+    {
+        int falseAlarms = 0;
+        for (int seed = 0; seed < 24; seed++)
+        {
+            int size = seed % 2 == 0 ? 128 : 256;
+            falseAlarms += InvisibleWatermark.Detect(Texture(size, size, 100 + seed), size, size).Found ? 1 : 0;
+        }
+
+        var flat = new byte[128 * 128 * 4];
+        Array.Fill(flat, (byte)200);
+        Assert.That(falseAlarms, Is.Zero);
+        Assert.That(InvisibleWatermark.Detect(flat, 128, 128).Found, Is.False);
+    }
+
+    [Test]
+    public void The_mark_survives_a_jpeg_at_quality_90()
+    {
+        byte[] marked = Marked(256, 3);
+        using var stream = new MemoryStream();
+        new ImageWriter().WriteJpg(marked, 256, 256, StbImageWriteSharp.ColorComponents.RedGreenBlueAlpha, stream, 90);
+        byte[] decoded = ImageResult.FromMemory(stream.ToArray(), StbImageSharp.ColorComponents.RedGreenBlueAlpha).Data;
+
+        WatermarkDetection result = InvisibleWatermark.Detect(decoded, 256, 256);
+        Assert.That(result.Found, Is.True);
+        Assert.That(result.Payload, Is.EqualTo(Payload));
+    }
+
+    [Test]
+    public void The_mark_survives_a_half_size_copy()
+    {
+        byte[] marked = Marked(256, 4);
+        var half = new byte[128 * 128 * 4];
+        for (int y = 0; y < 128; y++)
+        {
+            for (int x = 0; x < 128; x++)
+            {
+                for (int c = 0; c < 4; c++)
+                {
+                    int sum = marked[((2 * y * 256) + (2 * x)) * 4 + c] + marked[((2 * y * 256) + (2 * x) + 1) * 4 + c]
+                        + marked[((((2 * y) + 1) * 256) + (2 * x)) * 4 + c] + marked[((((2 * y) + 1) * 256) + (2 * x) + 1) * 4 + c];
+                    half[((y * 128) + x) * 4 + c] = (byte)((sum + 2) / 4);
+                }
+            }
+        }
+
+        WatermarkDetection result = InvisibleWatermark.Detect(half, 128, 128);
+        Assert.That(result.Found, Is.True);
+        Assert.That(result.Payload, Is.EqualTo(Payload));
+        Assert.That(result.Scale, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void The_mark_survives_a_crop_of_a_quarter_of_the_area_at_an_unaligned_offset()
+    {
+        byte[] marked = Marked(256, 5);
+        var crop = new byte[128 * 128 * 4];
+        for (int y = 0; y < 128; y++)
+        {
+            Array.Copy(marked, (((y + 69) * 256) + 61) * 4, crop, y * 128 * 4, 128 * 4);
+        }
+
+        WatermarkDetection result = InvisibleWatermark.Detect(crop, 128, 128);
+        Assert.That(result.Found, Is.True);
+        Assert.That(result.Payload, Is.EqualTo(Payload));
+    }
+
+    [Test]
+    public void Bad_image_sizes_are_refused_with_the_expected_size()
+    {
+        var e = Assert.Throws<RealtimeGenException>(() => InvisibleWatermark.Embed(new byte[10], 4, 4, Payload));
+        Assert.That(e!.Message, Does.Contain("64 bytes"));
+        Assert.Throws<RealtimeGenException>(() => InvisibleWatermark.Detect(new byte[10], 4, 4));
+    }
+
+    [Test]
+    public void Payload_halves_round_trip_and_follow_the_model_fingerprint()
+    {
+        var payload = WatermarkPayload.ForModel("1c7ed0bf55a0");
+        Assert.That(payload.ModelId, Is.EqualTo(0x1c7e));
+        Assert.That(payload.GeneratorTag, Is.EqualTo(WatermarkPayload.RealtimeGenTag));
+        Assert.That(new WatermarkPayload(payload.ModelId, payload.GeneratorTag), Is.EqualTo(payload));
+    }
+
+    [Test]
+    public void Pipeline_output_is_marked_by_default_and_the_unmarked_image_is_unchanged()
+    {
+        using var marked = LcmPipeline.Load(ShippedModel.Directory, new LcmPipelineOptions { Inference = new InferenceOptions { IntraOpThreads = 1 } });
+        var request = new GenerationRequest { Prompt = "slate roof", Seed = 9, Width = 128, Height = 128 };
+        byte[] output = marked.Generate(request);
+        byte[] plain = ShippedModel.Pipeline.Generate(request);
+
+        // Marking is applied after the unmarked image is complete, so marking the unmarked output reproduces it.
+        byte[] expected = (byte[])plain.Clone();
+        InvisibleWatermark.Embed(expected, 128, 128, marked.WatermarkPayload);
+        Assert.That(output, Is.EqualTo(expected));
+        Assert.That(plain, Is.Not.EqualTo(output));
+        WatermarkDetection result = InvisibleWatermark.Detect(output, 128, 128);
+        Assert.That(result.Found, Is.True);
+        Assert.That(result.Payload, Is.EqualTo(marked.WatermarkPayload));
+        Assert.That(InvisibleWatermark.Detect(plain, 128, 128).Found, Is.False);
+    }
+}

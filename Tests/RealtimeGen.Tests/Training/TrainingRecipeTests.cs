@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using NUnit.Framework;
+using RealtimeGen.Plugin.Models;
+using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Tests.Plugin;
+
+namespace RealtimeGen.Tests.Training;
+
+/// <summary>
+/// The Python recipe in Training/ still trains and exports: its <c>--smoke</c> mode runs a few steps of every stage
+/// and writes a package that the C# side loads, checks against the export's own PyTorch vectors, and generates from.
+/// </summary>
+[NonParallelizable]
+public class TrainingRecipeTests
+{
+    private const string Python = "/usr/bin/python3";
+    private static readonly TimeSpan SmokeLimit = TimeSpan.FromMinutes(5);
+
+    [Test]
+    public void Smoke_run_trains_every_stage_and_exports_a_package_the_pipeline_runs()
+    {
+        RequireTorch();
+        string run = Path.Combine(Path.GetTempPath(), "rtg-smoke-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, output) = RunPython(["-m", "rtg_training", "--smoke", "--out", run], SmokeLimit);
+            Assert.That(code, Is.EqualTo(0), output);
+            Assert.That(output, Does.Contain("rtg_training: OK"));
+            foreach (string stage in new[] { "data", "tokenizer", "ae", "latents", "teacher", "lcd", "classifier", "eval", "export", "sheets", "card" })
+            {
+                Assert.That(File.Exists(Path.Combine(run, stage + ".done.json")), Is.True, $"stage {stage} left no record");
+            }
+
+            string package = Path.Combine(run, "package");
+            Assert.That(File.ReadAllText(Path.Combine(package, "MODEL_CARD.md")), Does.Contain("| LCM 4 steps, w 8.5 |"));
+
+            ModelPackage loaded = ModelPackage.Load(package);
+            Assert.That(File.Exists(loaded.Unet.ModelPath), Is.True, loaded.Unet.ModelPath);
+            Assert.That(TestVectorManifest.Load(package).Cases, Has.Count.EqualTo(4));
+
+            using var pipeline = LcmPipeline.Load(package, new LcmPipelineOptions { Inference = new() { IntraOpThreads = 1 } });
+            byte[] a = pipeline.Generate(new GenerationRequest { Prompt = "mossy red brick wall", Seed = 3, Steps = 2 });
+            byte[] b = pipeline.Generate(new GenerationRequest { Prompt = "mossy red brick wall", Seed = 3, Steps = 2 });
+            Assert.That(a, Has.Length.EqualTo(128 * 128 * 4));
+            Assert.That(b, Is.EqualTo(a), "same package, prompt, seed and steps must give the same texture");
+        }
+        finally
+        {
+            if (Directory.Exists(run))
+            {
+                Directory.Delete(run, recursive: true);
+            }
+        }
+    }
+
+    [Test]
+    public void Unknown_stage_fails_with_a_nonzero_exit_and_names_it()
+    {
+        RequireTorch();
+        string run = Path.Combine(Path.GetTempPath(), "rtg-smoke-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, output) = RunPython(["-m", "rtg_training", "--smoke", "--out", run, "--only", "nonsense"], TimeSpan.FromMinutes(1));
+            Assert.That(code, Is.EqualTo(2), output);
+            Assert.That(output, Does.Contain("nonsense"));
+        }
+        finally
+        {
+            if (Directory.Exists(run))
+            {
+                Directory.Delete(run, recursive: true);
+            }
+        }
+    }
+
+    private static void RequireTorch()
+    {
+        if (!File.Exists(Python))
+        {
+            Assert.Ignore($"{Python} is missing: install python3-torch and python3-onnx (scripts/install-os-deps.sh --tests) to run the training recipe.");
+        }
+
+        var (code, output) = RunPython(["-c", "import torch, onnx"], TimeSpan.FromMinutes(1));
+        if (code != 0)
+        {
+            Assert.Ignore("PyTorch or onnx is not importable by " + Python + " (install python3-torch python3-onnx): " + output.Trim());
+        }
+    }
+
+    private static (int Code, string Output) RunPython(IEnumerable<string> arguments, TimeSpan limit)
+    {
+        var start = new ProcessStartInfo(Python)
+        {
+            WorkingDirectory = Path.Combine(ShippedModel.RepositoryRoot, "Training"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{Python} {string.Join(' ', start.ArgumentList)} ran past {limit.TotalMinutes} minutes.\n{output}");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+}

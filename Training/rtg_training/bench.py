@@ -1,0 +1,96 @@
+"""The PyTorch eager pipeline, timed: the baseline `realtimegen bench --torch` compares the C# pipeline against.
+
+`python3 -m rtg_training.bench [--run runs/full] [--runs 50] [--warmup 5] [--steps 4] [--size 128] [--threads 1]`
+prints progress on stderr and one JSON object on stdout: p50/p95 milliseconds of tokenise + text encode,
+one UNet step, decode and end to end (the same work the C# pipeline does for one image: no CFG batch,
+the guidance enters through timestep_cond). Needs the run's trained parts (the full recipe's run folder)."""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+from . import diffusion as D
+from .config import FULL
+from .models import CONTEXT_TOKENS
+from .stages import Progress, Run
+
+
+def _percentiles(values):
+    v = np.sort(np.asarray(values))
+    rank = lambda p: v[min(len(v) - 1, max(0, int(np.ceil(p / 100 * len(v))) - 1))]
+    return {"p50": float(rank(50)), "p95": float(rank(95))}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="rtg_training.bench", description=__doc__)
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--run", default=os.path.join(here, "runs", "full"), help="run folder with the trained parts")
+    ap.add_argument("--runs", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=4)
+    ap.add_argument("--size", type=int, default=128)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--guidance", type=float, default=8.5)
+    ap.add_argument("--prompt", default="mossy red brick wall")
+    args = ap.parse_args(argv)
+    if args.size % 32 or not 32 <= args.size <= 1024:
+        ap.error(f"--size {args.size}: expected a multiple of 32 from 32 to 1024")
+    for part in ("teacher.pt", "student.pt", "ae.pt", "latents.pt", "tokenizer/merges.json"):
+        if not os.path.exists(os.path.join(args.run, part)):
+            print(f"rtg_training.bench: {os.path.join(args.run, part)} is missing; run the full recipe first "
+                  f"(cd Training && /usr/bin/python3 -m rtg_training) or pass --run DIR", file=sys.stderr)
+            return 1
+    torch.set_num_threads(args.threads)
+    run = Run(FULL, args.run, Progress())
+    tok = run.load_tokenizer()
+    te, _ = run.load_teacher()
+    unet = run.load_student()
+    _, dec = run.load_ae()
+    scale = torch.load(run.path("latents.pt"))["scaling_factor"]
+    hw = (args.size // 8, args.size // 8)
+    ts = D.lcm_timesteps(args.steps)
+    cond = D.guidance_cond(args.guidance, 1)
+    series = {"text_encode": [], "unet_step": [], "decode": [], "end_to_end": []}
+    total = args.warmup + args.runs
+    with torch.inference_mode():
+        for i in range(total):
+            g = torch.Generator().manual_seed(i)
+            t0 = time.perf_counter()
+            ids = torch.tensor([tok.encode(args.prompt)])
+            ctx = te(ids[:, :CONTEXT_TOKENS])
+            t1 = time.perf_counter()
+            x = torch.randn((1, 4) + hw, generator=g)
+            step_times = []
+            for k, t in enumerate(ts):
+                s0 = time.perf_counter()
+                eps = unet(x, torch.tensor([t]), ctx, cond)
+                step_times.append(time.perf_counter() - s0)
+                a = D.ALPHAS_CUMPROD[t]
+                c_skip, c_out = D.boundary_scalings(torch.tensor(float(t)))
+                denoised = c_out * D.x0_from_eps(x, eps, a) + c_skip * x
+                if k + 1 < len(ts):
+                    a_prev = D.ALPHAS_CUMPROD[ts[k + 1]]
+                    x = a_prev.sqrt() * denoised + (1 - a_prev).sqrt() * torch.randn(x.shape, generator=g)
+            t2 = time.perf_counter()
+            image = dec(denoised / scale)
+            rgba = ((image.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)
+            t3 = time.perf_counter()
+            assert rgba.shape[-1] == args.size
+            if i >= args.warmup:
+                series["text_encode"].append(1000 * (t1 - t0))
+                series["unet_step"].append(1000 * float(np.mean(step_times)))
+                series["decode"].append(1000 * (t3 - t2))
+                series["end_to_end"].append(1000 * (t3 - t0))
+            print(f"\rtorch eager {i + 1}/{total}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    print(json.dumps({"size": args.size, "steps": args.steps, "threads": args.threads, "runs": args.runs,
+                      "ms": {k: _percentiles(v) for k, v in series.items()}}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""MODEL_CARD.md for the exported package, written from the run's own records (never typed by hand)."""
+import json
+import os
+import shutil
+
+import torch
+
+from . import textures as TX
+from .evaluate import LCM_GUIDANCE, TEACHER_STEPS, table
+
+
+def _load(run, name, default=None):
+    path = run.path(name)
+    if not os.path.exists(path):
+        return default
+    with open(path) as f:
+        return json.load(f)
+
+
+def write_card(run, package):
+    os.makedirs(f"{package}/docs", exist_ok=True)
+    sheets = run.path("sheets")
+    for name in sorted(os.listdir(sheets)) if os.path.isdir(sheets) else []:
+        shutil.copy(os.path.join(sheets, name), f"{package}/docs/{name}")
+    cfg = run.cfg
+    summary = _load(run, "export_summary.json", {})
+    ev = _load(run, "eval.json")
+    judge = _load(run, "judge.json", {})
+    lat = {k: v for k, v in torch.load(run.path("latents.pt")).items() if k != "z" and k != "ids"} \
+        if os.path.exists(run.path("latents.pt")) else {}
+    walls = {}
+    for stage in ("data", "tokenizer", "ae", "latents", "teacher", "lcd", "classifier", "eval", "export", "sheets"):
+        rec = _load(run, f"{stage}.done.json")
+        if rec:
+            walls[stage] = rec["seconds"]
+    params = summary.get("params", {})
+    macs = summary.get("macs", {})
+    size = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(package) for f in fs)
+    colours = ", ".join(c for c, _ in TX.COLOURS)
+    families = ", ".join(n for _, n in TX.FAMILIES)
+    held = ", ".join(f"{TX.COLOURS[TX.held_out_colour(i)][0]} {n}" for i, (_, n) in enumerate(TX.FAMILIES))
+    lines = [
+        "# rtg-texture-lcm", "",
+        "A small text-to-texture latent consistency model made by RealtimeGen's own recipe (`Training/`), "
+        "shipped so the plugin runs out of the box. Few steps (1–8), 128×128 by default, larger latents give "
+        "larger textures, and every convolution pads circularly so textures tile.", "",
+        f"Run: `{cfg.name}` recipe, seed {cfg.seed}. Reproduce with `cd Training && /usr/bin/python3 -m rtg_training` "
+        "(writes this folder).", "",
+        "## Data", "",
+        f"Procedural, tileable textures generated on the fly and deterministic by seed: {cfg.train_images} training "
+        f"images of 12 families ({families}) in 12 colours ({colours}), with modifiers (large/small, mossy, cracked, "
+        "old, wet, dark/light). Captions read like \"mossy red brick wall\". One colour per family is held out of "
+        f"training entirely to test composition: {held}.", "",
+        "![dataset](docs/dataset.png)", "",
+        "## Architecture", "",
+        "| part | parameters | multiply-adds |", "|---|---|---|",
+        f"| text encoder (causal transformer, CLIP-format BPE, 77 tokens; UNet reads the first 16) "
+        f"| {params.get('text_encoder', 0):,} | {macs.get('text_encoder', 0):,} |",
+        f"| UNet (ε-prediction, cross-attention at 1/2 and 1/4 latent size, guidance embedding via timestep_cond) "
+        f"| {params.get('unet', 0):,} | {macs.get('unet_16x16', 0):,} per step at 16×16 latents |",
+        f"| VAE decoder (4 latent channels, 1/8 resolution) | {params.get('vae_decoder', 0):,} "
+        f"| {macs.get('vae_decoder_128', 0):,} at 128×128 |",
+        f"| VAE encoder | {params.get('vae_encoder', 0):,} | {macs.get('vae_encoder_128', 0):,} at 128×128 |", "",
+        f"Latent scaling factor {lat.get('scaling_factor', 'see vae_decoder/config.json')}; autoencoder "
+        f"reconstruction error {lat.get('ae_mae_8bit', float('nan')):.2f}/255 (mean absolute, first 64 images). "
+        "Teacher: SD's scaled-linear β schedule (0.00085→0.012, 1000 steps), classifier-free guidance learnt by "
+        "10% caption dropout. Student: latent consistency distillation (skipping-step DDIM solver, k = 20, on the "
+        "teacher with CFG; w sampled per example in "
+        f"[{cfg.guidance_min}, {cfg.guidance_max}] and fed as the guidance embedding; EMA target network, "
+        f"decay {cfg.ema_target}; diffusers' LCMScheduler boundary scalings c_skip/c_out). ONNX opset 17, "
+        "diffusers/Optimum layout.", "",
+        "## Training compute", "",
+        "One CPU thread (PyTorch 1.13) on a shared 2-core machine, no GPU.", "",
+        "| stage | wall time |", "|---|---|",
+    ]
+    lines += [f"| {k} | {v / 60:.1f} min |" for k, v in walls.items()]
+    lines += [f"| total | {sum(walls.values()) / 60:.1f} min |", ""]
+    lines += ["## Evaluation", ""]
+    if ev:
+        lines += [
+            f"{ev['prompts']} prompts ({ev['heldout_prompts']} of them on held-out family × colour pairs), judged by "
+            "a separate classifier trained only on procedural data "
+            f"(its accuracy on {ev['real_images']} unseen real samples: family {ev['judge_on_real']['family']:.1%}, "
+            f"colour {ev['judge_on_real']['colour']:.1%}). FID is the Fréchet distance in the judge's 128-d feature "
+            "space against those real samples. Diversity: mean pairwise feature distance between 5 seeds of a prompt, "
+            "relative to the data's own (1.0 = as varied as the data). Seam ratio: mean step across the wrap edge "
+            "over the mean step between neighbours (1.0 = no seam). Time: PyTorch eager, one thread, batch 48, "
+            "sampling + decode (the C# pipeline on ONNX Runtime is faster; see the README).", "",
+            table(ev), "",
+        ]
+    lines += [
+        "## Contact sheets", "",
+        f"Prompts (rows) × LCM 1, 2, 4, 8 steps (w {LCM_GUIDANCE}) and the teacher at {TEACHER_STEPS} DDIM steps "
+        "(columns), seed 42:", "", "![steps](docs/steps.png)", "",
+        "Seeds 0–4 at 4 steps:", "", "![seeds](docs/seeds.png)", "",
+        "256×256 from a 32×32 latent:", "", "![256](docs/large-256.png)", "",
+        "2×2 tiling of 128×128 outputs:", "", "![tiling](docs/tiling-2x2.png)", "",
+        "## Licence", "",
+        "The weights, data generator and recipe are RealtimeGen's own work, under the repository's licence. "
+        "No third-party data or weights were used.", "",
+        "## Limitations", "",
+        "- Knows only the 12 families, 12 colours and 9 modifier words of its data; other words map to their BPE "
+        "pieces and are mostly ignored.",
+        "- Small and CPU-trained: textures are plausible at a glance, not photographic; fine detail (mortar lines, "
+        "wood grain) is softer than in the data.",
+        "- Sizes must be multiples of 32 pixels (1/8 VAE, two 2× UNet down-samplings).",
+        "- Guidance above ~10 over-saturates colours.",
+        f"- Package size {size / 1e6:.1f} MB.",
+    ]
+    with open(f"{package}/MODEL_CARD.md", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"[card] wrote {package}/MODEL_CARD.md", flush=True)
