@@ -37,8 +37,8 @@ public record struct TextureRequest
     /// <summary>Texture height in pixels; 0 means <see cref="DefaultSize"/>.</summary>
     public int Height { get; set; }
 
-    /// <summary>Asks for a texture that tiles. Carried to the backend; honoured by models that tile by construction
-    /// (the shipped one) and by the pipeline's seamless mode where it has one.</summary>
+    /// <summary>Asks for a texture that tiles: the pipeline pads the latents circularly (see
+    /// <see cref="GenerationRequest.Seamless"/>).</summary>
     public bool Seamless { get; set; }
 
     /// <summary>img2img start image, or null for text-to-image.</summary>
@@ -65,6 +65,7 @@ public record struct TextureRequest
             Width = Width == 0 ? DefaultSize : Width,
             Height = Height == 0 ? DefaultSize : Height,
             InitImage = InitImage,
+            Seamless = Seamless,
         };
         return Strength == 0 ? request : request with { Strength = Strength };
     }

@@ -30,7 +30,7 @@ public sealed class LcmGenerationBackend : IGenerationBackend
     public LcmPipeline Pipeline { get; }
 
     /// <summary>Applied to every final image before it is published; null for none. The one place where a job's final
-    /// RGBA is complete (watermarking hooks in here).</summary>
+    /// RGBA is complete, after the pipeline's own watermark (e.g. for a host's post-processing).</summary>
     public FinalImageFilter? FinalImageFilter { get; init; }
 
     private LcmStepCallback StepCallback { get; }

@@ -240,6 +240,7 @@ public sealed class LcmPipeline : IDisposable
         CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
         ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Denoised, request.Seamless);
         WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination);
+        Mark(destination, request);
     }
 
     /// <summary>The prompt's text embedding (L·D floats), from the cache or by running the text encoder.</summary>
