@@ -1,6 +1,7 @@
 using RealtimeGen.Engine.Ecs;
 using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Rendering;
+using RealtimeGen.Engine.Scene;
 using RealtimeGen.Plugin;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Streaming;
@@ -13,7 +14,7 @@ internal sealed class StreamingHarness : IDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
-    public StreamingHarness(GL gl, Func<IGenerationBackend> backend, PreviewMode previews = PreviewMode.EveryStep)
+    public StreamingHarness(GL gl, Func<IGenerationBackend> backend, PreviewMode previews = PreviewMode.EveryStep, RenderAssets? assets = null)
     {
         World = new World();
         Streamer = new TextureStreamer(gl, new TextureStreamerOptions { SlotCount = 6, SlotBytes = 128 * 128 * 4 });
@@ -21,7 +22,7 @@ internal sealed class StreamingHarness : IDisposable
             Streamer,
             ownsSink: true,
             World,
-            assets: null,
+            assets,
             backend,
             new TextureGenerationPluginOptions { Service = new() { WorkerPriority = WorkerPriority.Normal, PreviewMode = previews } });
     }
