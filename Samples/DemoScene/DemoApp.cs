@@ -105,6 +105,9 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         _ => true,
     };
 
+    /// <summary>The entity of object <paramref name="index"/>.</summary>
+    public Entity ObjectEntity(int index) => _objects[index];
+
     /// <summary>Asks for a new texture for object <paramref name="index"/> (0 … <see cref="ObjectNames"/> − 1).</summary>
     public void RequestTexture(int index, string prompt, long? seed = null)
     {
@@ -213,7 +216,8 @@ internal sealed class DemoApp : IFramePhases, IDisposable
             _context.Gl.Finish();
         }
 
-        if (_titleDirty && !_context.IsHeadless)
+        // Headless contexts keep the title too, so scripted input can be checked.
+        if (_titleDirty)
         {
             _context.Title = Title();
             _titleDirty = false;
