@@ -22,6 +22,7 @@ internal static class FramesCommand
         string? model = null;
         string output = Path.Combine("out", "bench");
         var priority = WorkerPriority.Idle;
+        int paceHz = 0;
         for (int i = 0; i < args.Count; i++)
         {
             string value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"option '{args[i]}' needs a value");
@@ -32,6 +33,7 @@ internal static class FramesCommand
                 case "--height": height = Positive(args[i], value); break;
                 case "--model": model = value; break;
                 case "--out": output = value; break;
+                case "--pace": paceHz = Positive(args[i], value); break;
                 case "--worker-priority":
                     priority = Enum.TryParse(value, ignoreCase: true, out WorkerPriority parsed)
                         ? parsed
@@ -39,7 +41,7 @@ internal static class FramesCommand
                     break;
                 default:
                     throw new ArgumentException(
-                        $"unknown option '{args[i]}' (frames takes --frames, --width, --height, --model, --out, --worker-priority)");
+                        $"unknown option '{args[i]}' (frames takes --frames, --width, --height, --model, --out, --worker-priority, --pace HZ)");
             }
 
             i++;
@@ -54,7 +56,7 @@ internal static class FramesCommand
                 Width = width,
                 Height = height,
             });
-            FramePacingReport report = FramePacingBench.Run(context, package, frames, NullLogger.Instance, priority);
+            FramePacingReport report = FramePacingBench.Run(context, package, frames, NullLogger.Instance, priority, paceHz);
             Console.WriteLine(report.ToMarkdown());
             Directory.CreateDirectory(output);
             string json = Path.Combine(output, "frame-pacing.json");
