@@ -39,6 +39,8 @@ internal static class FramePacingBench
         runs.Add(Measure(
             context, DemoGeneration.Streamed, $"(b) streamed through the system, worker {workerPriority}", modelDirectory, frames, baseline.P50Ms, logger, plugin, pace));
         runs.Add(Measure(context, DemoGeneration.Synchronous, "(c) naive: synchronous in the frame", modelDirectory, frames, baseline.P50Ms, logger, plugin, pace));
+        runs.Add(Measure(
+            context, DemoGeneration.Streamed, "(d) streamed, next request once the last is final (latency)", modelDirectory, frames, baseline.P50Ms, logger, plugin, pace, oneAtATime: true));
         return new FramePacingReport(context.Width, context.Height, RequestEveryFrames, paceHz, runs);
     }
 
@@ -51,7 +53,8 @@ internal static class FramePacingBench
         double baselineMedian,
         ILogger logger,
         TextureGenerationPluginOptions plugin,
-        Pace pace)
+        Pace pace,
+        bool oneAtATime = false)
     {
         using var app = new DemoApp(context, generation, modelDirectory, logger, plugin) { FinishEachFrame = true };
         var loop = new FrameLoop(context, new FrameStats(capacity: Math.Max(frames, 16)));
@@ -75,7 +78,8 @@ internal static class FramePacingBench
         var clock = Stopwatch.StartNew();
         for (int frame = 0; frame < frames; frame++)
         {
-            if (generation != DemoGeneration.Off && frame % RequestEveryFrames == 0)
+            bool due = oneAtATime ? app.IsIdle : frame % RequestEveryFrames == 0;
+            if (generation != DemoGeneration.Off && due)
             {
                 app.RequestTexture(requests % DemoApp.ObjectNames.Length, Prompts[requests % Prompts.Length], seed: requests);
                 requests++;
