@@ -8,7 +8,7 @@ using RealtimeGen.Plugin.Watermarking;
 namespace RealtimeGen.Benchmarks.Assets;
 
 /// <summary>
-/// <c>dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- assets-report [--quick] [--only seam|watermark|sizes]</c>: the seam, watermark
+/// <c>dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- assets-report [--quick] [--only seam|watermark|sizes] [--model DIR]</c>: the seam, watermark
 /// and size/time/memory tables of issue 7, on the shipped model (CPU, one intra-op thread) and on procedural
 /// stand-in textures, printed as Markdown.
 /// </summary>
@@ -21,8 +21,11 @@ internal static class AssetsReport
         bool quick = args.Contains("--quick");
         int only = Array.IndexOf(args, "--only");
         string part = only >= 0 && only + 1 < args.Length ? args[only + 1] : "all";
-        string model = ModelPackage.FindDefault(AppContext.BaseDirectory)
-            ?? throw new InvalidOperationException("Models/rtg-texture-lcm not found above " + AppContext.BaseDirectory);
+        int modelArgument = Array.IndexOf(args, "--model");
+        string model = modelArgument >= 0 && modelArgument + 1 < args.Length
+            ? Path.GetFullPath(args[modelArgument + 1])
+            : ModelPackage.FindDefault(AppContext.BaseDirectory)
+                ?? throw new InvalidOperationException("Models/rtg-texture-lcm not found above " + AppContext.BaseDirectory);
         var inference = new InferenceOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = 1 };
         using var pipeline = LcmPipeline.Load(model, new LcmPipelineOptions { Inference = inference, Watermark = false });
         Console.WriteLine($"# Assets report — {model}, fingerprint {ModelFingerprint.Compute(model)[..16]}…, CPU, 1 intra-op thread");
