@@ -347,6 +347,16 @@ public sealed class LcmPipeline : IDisposable
             PluginLog.GenerationCancelled(_logger, -1, request.Steps);
             throw new OperationCanceledException(cancellationToken);
         }
+        catch (OnnxRuntimeException e)
+        {
+            // Shape errors are the usual cause: the UNet halves the latent several times and concatenates skips.
+            int padded = workspace.Padding * 2 * VaeDecoder.Factor;
+            throw new RealtimeGenException(
+                $"{Package.Unet.ModelPath}: the UNet failed on a {request.Width}×{request.Height} request" +
+                (padded > 0 ? $" ({request.Width + padded}×{request.Height + padded} with seamless padding)" : "") +
+                $": {e.Message} Most models need sizes that are multiples of 32 or 64 (the shipped model: 32), e.g. " +
+                $"{RoundUp(request.Width, 32)}×{RoundUp(request.Height, 32)}.", e);
+        }
 
         return workspace;
     }
@@ -477,6 +487,8 @@ public sealed class LcmPipeline : IDisposable
             timings.EncodeTicks += Stopwatch.GetTimestamp() - start;
         }
     }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     // Previews are marked too: whatever RGBA8 the pipeline hands out carries the mark.
     private void Mark(Span<byte> rgba, GenerationRequest request)

@@ -234,8 +234,8 @@ public class LcmPipelineTests
     public void Warm_up_prepares_a_shape_so_the_first_real_generation_allocates_nothing()
     {
         using var pipeline = LcmPipeline.Load(ShippedModel.Directory, new LcmPipelineOptions { Inference = new() { IntraOpThreads = 1 } });
-        pipeline.WarmUp(48, 48);
-        GenerationRequest request = Request() with { Width = 48, Height = 48 };
+        pipeline.WarmUp(64, 64);
+        GenerationRequest request = Request() with { Width = 64, Height = 64 };
         var destination = new byte[LcmPipeline.RgbaByteCount(request)];
         pipeline.EncodePrompt(request.Prompt);
         long before = GC.GetAllocatedBytesForCurrentThread();

@@ -158,6 +158,13 @@ public class SeamlessGenerationTests
     }
 
     [Test]
+    public void A_size_the_unet_cannot_take_is_a_clear_error_with_a_size_that_works()
+    {
+        var e = Assert.Throws<RealtimeGenException>(() => ShippedModel.Pipeline.Generate(Request() with { Width = 136, Height = 136, Steps = 1 }));
+        Assert.That(e!.Message, Does.Contain("136×136").And.Contain("multiples of 32").And.Contain("160×160"));
+    }
+
+    [Test]
     public void Seamless_with_no_padding_configured_is_refused()
     {
         using var pipeline = LcmPipeline.Load(_package, new LcmPipelineOptions { SeamlessPadding = 0, Watermark = false });
