@@ -71,6 +71,20 @@ public sealed class LcmPipeline : IDisposable
         _guidanceRow = new float[Math.Max(Unet.GuidanceEmbeddingWidth, 4)];
         _tokenIds = new long[Tokenizer.MaxLength];
         Provider = Unet.Provider;
+        if (_options.Watermark)
+        {
+            // Hash the package now rather than stall the first generation (seconds for an SD-class package).
+            try
+            {
+                _ = WatermarkPayload;
+            }
+            catch
+            {
+                DisposeModels();
+                _runOptions.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>The package the sessions were loaded from.</summary>
@@ -104,7 +118,7 @@ public sealed class LcmPipeline : IDisposable
     public LcmPipelineOptions Options => _options;
 
     /// <summary>The payload RGBA8 outputs are marked with: <see cref="LcmPipelineOptions.WatermarkPayload"/>, or the
-    /// model's fingerprint and the RealtimeGen tag (the package is hashed on first use).</summary>
+    /// model's fingerprint and the RealtimeGen tag (the package is hashed when the pipeline opens).</summary>
     public WatermarkPayload WatermarkPayload =>
         _payload ??= _options.WatermarkPayload ?? WatermarkPayload.ForModel(Assets.ModelFingerprint.Compute(Package.Directory));
 
