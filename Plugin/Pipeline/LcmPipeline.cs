@@ -488,7 +488,23 @@ public sealed class LcmPipeline : IDisposable
             image.WritePlanar(pixels.AsSpan(b * 3 * plane, 3 * plane));
         }
 
-        VaeEncoder!.Encode(pixels, workspace.Batch, request.Height, request.Width, workspace.Latents, _runOptions);
+        if (request.Seamless)
+        {
+            // The encoder, too, sees the image wrapped around, so a tiling init image gives tiling latents.
+            int pad = _options.SeamlessPadding;
+            int f = VaeDecoder.Factor;
+            int paddedW = request.Width + (2 * pad * f);
+            int paddedH = request.Height + (2 * pad * f);
+            var paddedPixels = new float[workspace.Batch * 3 * paddedW * paddedH];
+            LatentWrap.Pad(pixels, workspace.Batch * 3, request.Height, request.Width, pad * f, 0, 0, paddedPixels);
+            var paddedLatents = new float[workspace.Batch * Unet.LatentChannels * (paddedH / f) * (paddedW / f)];
+            VaeEncoder!.Encode(paddedPixels, workspace.Batch, paddedH, paddedW, paddedLatents, _runOptions);
+            LatentWrap.Crop(paddedLatents, workspace.Batch * Unet.LatentChannels, workspace.LatentHeight, workspace.LatentWidth, pad, 0, 0, workspace.Latents);
+        }
+        else
+        {
+            VaeEncoder!.Encode(pixels, workspace.Batch, request.Height, request.Width, workspace.Latents, _runOptions);
+        }
         float scaling = (float)Package.VaeScalingFactor;
         float[] latents = workspace.Latents;
         for (int i = 0; i < latents.Length; i++)
