@@ -30,7 +30,8 @@ public sealed class LitMaterial
     /// (<see cref="DerivedNormalShader"/>) so that a generated texture looks like relief, not wallpaper.</summary>
     public bool DeriveNormalFromAlbedo { get; set; }
 
-    /// <summary>Slope scale of the derived normal.</summary>
+    /// <summary>Slope scale of the derived normal; negative reads bright areas as low (e.g. light mortar between
+    /// darker bricks).</summary>
     public float DerivedNormalStrength { get; set; } = DerivedNormalShader.DefaultStrength;
 
     /// <summary>Multiplies the albedo texture; alpha is written to the target's alpha.</summary>

@@ -25,13 +25,6 @@ public sealed partial class BakeManifest
     private readonly byte[] _text;
     private readonly List<int> _lineStarts = [0];
 
-    private BakeManifest(string source, byte[] text, IReadOnlyList<BakeAsset> assets)
-    {
-        _source = source;
-        _text = text;
-        Assets = assets;
-    }
-
     private BakeManifest(string source, byte[] text)
     {
         _source = source;
@@ -48,7 +41,7 @@ public sealed partial class BakeManifest
     }
 
     /// <summary>The assets in manifest order.</summary>
-    public IReadOnlyList<BakeAsset> Assets { get; private init; }
+    public IReadOnlyList<BakeAsset> Assets { get; private set; }
 
     /// <summary>Where the manifest came from (its path).</summary>
     public string Source => _source;
@@ -97,7 +90,8 @@ public sealed partial class BakeManifest
         var parser = new BakeManifest(source, utf8);
         try
         {
-            return new BakeManifest(source, utf8, parser.ReadAssets(baseDirectory));
+            parser.Assets = parser.ReadAssets(baseDirectory);
+            return parser;
         }
         catch (JsonException e)
         {

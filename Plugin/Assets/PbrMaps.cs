@@ -45,7 +45,7 @@ public sealed class PbrMaps
     /// <param name="albedo">The albedo texture.</param>
     /// <param name="width">Width in pixels.</param>
     /// <param name="height">Height in pixels.</param>
-    /// <param name="normalStrength">Slope scale of the normal map.</param>
+    /// <param name="normalStrength">Slope scale of the normal map; negative reads bright areas as low.</param>
     /// <param name="wrap">Treat the texture as tiling (neighbours wrap around), as the preview's repeat sampler does.</param>
     public static PbrMaps FromAlbedo(ReadOnlySpan<byte> albedo, int width, int height, float normalStrength = DefaultNormalStrength, bool wrap = true)
     {

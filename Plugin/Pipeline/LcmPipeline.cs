@@ -74,6 +74,20 @@ public sealed class LcmPipeline : IDisposable
         _guidanceRow = new float[Math.Max(Unet.GuidanceEmbeddingWidth, 4)];
         _tokenIds = new long[Tokenizer.MaxLength];
         Provider = Unet.Provider;
+        if (_options.Watermark)
+        {
+            // Hash the package now rather than stall the first generation (seconds for an SD-class package).
+            try
+            {
+                _ = WatermarkPayload;
+            }
+            catch
+            {
+                DisposeModels();
+                _runOptions.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>The package the sessions were loaded from.</summary>
@@ -107,7 +121,7 @@ public sealed class LcmPipeline : IDisposable
     public LcmPipelineOptions Options => _options;
 
     /// <summary>The payload RGBA8 outputs are marked with: <see cref="LcmPipelineOptions.WatermarkPayload"/>, or the
-    /// model's fingerprint and the RealtimeGen tag (the package is hashed on first use).</summary>
+    /// model's fingerprint and the RealtimeGen tag (the package is hashed when the pipeline opens).</summary>
     public WatermarkPayload WatermarkPayload =>
         _payload ??= _options.WatermarkPayload ?? WatermarkPayload.ForModel(Assets.ModelFingerprint.Compute(Package.Directory));
 
@@ -379,6 +393,16 @@ public sealed class LcmPipeline : IDisposable
             PluginLog.GenerationCancelled(_logger, -1, request.Steps);
             throw new OperationCanceledException(cancellationToken);
         }
+        catch (OnnxRuntimeException e)
+        {
+            // Shape errors are the usual cause: the UNet halves the latent several times and concatenates skips.
+            int padded = workspace.Padding * 2 * VaeDecoder.Factor;
+            throw new RealtimeGenException(
+                $"{Package.Unet.ModelPath}: the UNet failed on a {request.Width}×{request.Height} request" +
+                (padded > 0 ? $" ({request.Width + padded}×{request.Height + padded} with seamless padding)" : "") +
+                $": {e.Message} Most models need sizes that are multiples of 32 or 64 (the shipped model: 32), e.g. " +
+                $"{RoundUp(request.Width, 32)}×{RoundUp(request.Height, 32)}.", e);
+        }
         finally
         {
             _stepWorkspace = null;
@@ -501,7 +525,23 @@ public sealed class LcmPipeline : IDisposable
             image.WritePlanar(pixels.AsSpan(b * 3 * plane, 3 * plane));
         }
 
-        VaeEncoder!.Encode(pixels, workspace.Batch, request.Height, request.Width, workspace.Latents, _runOptions);
+        if (request.Seamless)
+        {
+            // The encoder, too, sees the image wrapped around, so a tiling init image gives tiling latents.
+            int pad = _options.SeamlessPadding;
+            int f = VaeDecoder.Factor;
+            int paddedW = request.Width + (2 * pad * f);
+            int paddedH = request.Height + (2 * pad * f);
+            var paddedPixels = new float[workspace.Batch * 3 * paddedW * paddedH];
+            LatentWrap.Pad(pixels, workspace.Batch * 3, request.Height, request.Width, pad * f, 0, 0, paddedPixels);
+            var paddedLatents = new float[workspace.Batch * Unet.LatentChannels * (paddedH / f) * (paddedW / f)];
+            VaeEncoder!.Encode(paddedPixels, workspace.Batch, paddedH, paddedW, paddedLatents, _runOptions);
+            LatentWrap.Crop(paddedLatents, workspace.Batch * Unet.LatentChannels, workspace.LatentHeight, workspace.LatentWidth, pad, 0, 0, workspace.Latents);
+        }
+        else
+        {
+            VaeEncoder!.Encode(pixels, workspace.Batch, request.Height, request.Width, workspace.Latents, _runOptions);
+        }
         float scaling = (float)Package.VaeScalingFactor;
         float[] latents = workspace.Latents;
         for (int i = 0; i < latents.Length; i++)
@@ -514,6 +554,8 @@ public sealed class LcmPipeline : IDisposable
             timings.EncodeTicks += Stopwatch.GetTimestamp() - start;
         }
     }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     // Previews are marked too: whatever RGBA8 the pipeline hands out carries the mark.
     private void Mark(Span<byte> rgba, GenerationRequest request)

@@ -8,7 +8,7 @@ using RealtimeGen.Plugin.Watermarking;
 namespace RealtimeGen.Benchmarks.Assets;
 
 /// <summary>
-/// <c>dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- assets-report [--quick] [--only seam|watermark|sizes]</c>: the seam, watermark
+/// <c>dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- assets-report [--quick] [--only seam|watermark|sizes] [--model DIR]</c>: the seam, watermark
 /// and size/time/memory tables of issue 7, on the shipped model (CPU, one intra-op thread) and on procedural
 /// stand-in textures, printed as Markdown.
 /// </summary>
@@ -21,8 +21,11 @@ internal static class AssetsReport
         bool quick = args.Contains("--quick");
         int only = Array.IndexOf(args, "--only");
         string part = only >= 0 && only + 1 < args.Length ? args[only + 1] : "all";
-        string model = ModelPackage.FindDefault(AppContext.BaseDirectory)
-            ?? throw new InvalidOperationException("Models/rtg-texture-lcm not found above " + AppContext.BaseDirectory);
+        int modelArgument = Array.IndexOf(args, "--model");
+        string model = modelArgument >= 0 && modelArgument + 1 < args.Length
+            ? Path.GetFullPath(args[modelArgument + 1])
+            : ModelPackage.FindDefault(AppContext.BaseDirectory)
+                ?? throw new InvalidOperationException("Models/rtg-texture-lcm not found above " + AppContext.BaseDirectory);
         var inference = new InferenceOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = 1 };
         using var pipeline = LcmPipeline.Load(model, new LcmPipelineOptions { Inference = inference, Watermark = false });
         Console.WriteLine($"# Assets report — {model}, fingerprint {ModelFingerprint.Compute(model)[..16]}…, CPU, 1 intra-op thread");
@@ -137,6 +140,28 @@ internal static class AssetsReport
 
         Console.WriteLine();
         Console.WriteLine($"False alarms on {unmarked} unmarked images (half model output, half procedural; 128/256/512): {falseAlarms}");
+
+        foreach (int size in new[] { 512, 1024 })
+        {
+            byte[] texture = ProceduralTexture.Create(size, size, 3);
+            var embed = new List<double>();
+            var detect = new List<double>();
+            for (int i = 0; i < 5; i++)
+            {
+                byte[] copy = (byte[])texture.Clone();
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                InvisibleWatermark.Embed(copy, size, size, payload);
+                embed.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                start = System.Diagnostics.Stopwatch.GetTimestamp();
+                InvisibleWatermark.Detect(copy, size, size);
+                detect.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            embed.Sort();
+            detect.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{size}²: embed p50 {embed[2]:F1} ms, detect (marked, found at 1×) p50 {detect[2]:F0} ms"));
+        }
     }
 
     private static void SizeTable(string model, InferenceOptions inference, bool quick)

@@ -77,6 +77,23 @@ public class BakerTests
     }
 
     [Test]
+    public void A_corrupted_cache_entry_is_regenerated_by_the_next_bake()
+    {
+        BakeManifest manifest = Manifest(1);
+        using LcmPipeline pipeline = OpenMarked();
+        Baker baker = NewBaker(new Lazy<LcmPipeline>(pipeline));
+        baker.Bake(manifest, Path.Combine(_folder, "out"));
+        var cache = new AssetCache(Path.Combine(_folder, "cache"));
+        string albedo = Path.Combine(cache.FolderOf(baker.KeyOf(manifest.Assets[0], manifest.Source)), "albedo.png");
+        byte[] good = File.ReadAllBytes(albedo);
+        File.WriteAllBytes(albedo, good[..(good.Length / 2)]);
+
+        BakeResult again = NewBaker(new Lazy<LcmPipeline>(pipeline)).Bake(manifest, Path.Combine(_folder, "out"));
+        Assert.That((again.Cached, again.Generated), Is.EqualTo((0, 1)));
+        Assert.That(File.ReadAllBytes(albedo), Is.EqualTo(good));
+    }
+
+    [Test]
     public void An_interrupted_bake_resumes_with_the_assets_it_had_not_finished()
     {
         BakeManifest manifest = Manifest(4);

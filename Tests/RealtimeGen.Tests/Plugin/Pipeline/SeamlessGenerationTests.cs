@@ -126,6 +126,32 @@ public class SeamlessGenerationTests
         Assert.That(SeamMetric.Measure(image, 256, 256), Is.LessThanOrEqualTo(SeamMetric.DefaultLimit));
     }
 
+    [Test]
+    public void Seamless_img2img_of_a_tiling_image_tiles()
+    {
+        var rgba = new byte[128 * 128 * 4];
+        for (int y = 0; y < 128; y++)
+        {
+            for (int x = 0; x < 128; x++)
+            {
+                int p = ((y * 128) + x) * 4;
+                rgba[p] = (byte)(128 + (90 * Math.Sin(2 * Math.PI * x / 64)));
+                rgba[p + 1] = (byte)(128 + (90 * Math.Cos(2 * Math.PI * y / 32)));
+                rgba[p + 2] = 90;
+                rgba[p + 3] = 255;
+            }
+        }
+
+        InitImage init = InitImage.FromRgba(rgba, 128, 128, 128, 128);
+        GenerationRequest request = Request() with { GuidanceScale = 8.5, InitImage = init, Strength = 0.5, Steps = 2, Seamless = true };
+        byte[] varied = ShippedModel.Pipeline.Generate(request);
+        byte[] reconstructed = ShippedModel.Pipeline.Generate(request with { Strength = 0 });
+
+        Assert.That(SeamMetric.Measure(varied, 128, 128), Is.LessThanOrEqualTo(SeamMetric.DefaultLimit));
+        Assert.That(SeamMetric.Measure(reconstructed, 128, 128), Is.LessThanOrEqualTo(SeamMetric.DefaultLimit));
+        Assert.That(varied.AsSpan().SequenceEqual(reconstructed), Is.False);
+    }
+
     [TestCase(128, 384)]
     [TestCase(1024, 128)]
     public void Non_square_and_large_sizes_generate_at_the_requested_size(int width, int height)
@@ -155,6 +181,13 @@ public class SeamlessGenerationTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         pipeline.Generate(another, destination, default, null, null);
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
+    public void A_size_the_unet_cannot_take_is_a_clear_error_with_a_size_that_works()
+    {
+        var e = Assert.Throws<RealtimeGenException>(() => ShippedModel.Pipeline.Generate(Request() with { Width = 136, Height = 136, Steps = 1 }));
+        Assert.That(e!.Message, Does.Contain("136×136").And.Contain("multiples of 32").And.Contain("160×160"));
     }
 
     [Test]
