@@ -49,8 +49,7 @@ internal static class TextureUpdateComparison
         VulkanExternalMemoryDevice vulkan;
         try
         {
-            support.RequireMemoryImport(ExternalHandleKind.OpaqueFd);
-            vulkan = VulkanExternalMemoryDevice.Create(support.DeviceUuids[0]);
+            vulkan = VulkanExternalMemoryDevice.Create(support.RequireDeviceUuid());
         }
         catch (RealtimeGenException exception)
         {
