@@ -200,6 +200,45 @@ public class ExternalMemoryTextureTests
         Assert.That(lastSequence, Is.EqualTo(Frames));
     }
 
+    [Test]
+    public void Latching_and_publishing_allocate_nothing_in_steady_state()
+    {
+        (long latchBytes, long publishBytes, long frames) = VulkanTestDevice.Run((context, support, vulkan) =>
+        {
+            using var texture = new ExternalMemoryTexture(support, vulkan, Size, Size);
+            byte[] frame = ExternalMemoryPattern.Uniform(Size, Size, 5);
+            long latchAllocated = 0;
+            long publishAllocated = 0;
+            for (int i = 0; i < 60; i++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                if (texture.TryBeginWrite(out ExternalMemoryWrite write))
+                {
+                    write.WriteTightRows(frame);
+                    texture.EndWrite(write);
+                }
+
+                long published = GC.GetAllocatedBytesForCurrentThread();
+                _ = texture.Latch();
+                long latched = GC.GetAllocatedBytesForCurrentThread();
+                context.Gl.Finish();
+
+                // The first rounds warm up the JIT and GL entry points.
+                if (i >= 10)
+                {
+                    publishAllocated += published - before;
+                    latchAllocated += latched - published;
+                }
+            }
+
+            return (latchAllocated, publishAllocated, texture.CurrentSequence);
+        });
+
+        Assert.That(frames, Is.GreaterThan(40), "frames went through the ring");
+        Assert.That(latchBytes, Is.Zero, "render thread: Latch");
+        Assert.That(publishBytes, Is.Zero, "producer: TryBeginWrite/WriteTightRows/EndWrite");
+    }
+
     private static byte ValueOf(int frame) => (byte)((frame % 250) + 1);
 
     private static void Publish(ExternalMemoryTexture texture, byte value)
