@@ -48,18 +48,23 @@ public class ExternalMemoryTextureSinkTests
             // Worker side (this thread): the pipeline writes its RGBA conversion straight into the shared image.
             bool published = sink.TryPublish((pipeline, request), static (state, rgba) =>
                 state.pipeline.Generate(state.request, rgba, default, null, null));
-            (bool latched, byte[] shared, long frame) = GlTestHost.Run(context =>
+            (bool latched, byte[] shared, long frame, byte[] copied) = GlTestHost.Run(context =>
             {
                 bool any = sink.Latch();
                 var pixels = new byte[64 * 64 * 4];
                 sink.Texture.Current!.ReadPixels(pixels);
-                return (any, pixels, sink.FrameNumber);
+                using var material = new Texture2D(context.Gl, 64, 64, mipLevels: 1);
+                _ = sink.CopyCurrentTo(material);
+                var copy = new byte[64 * 64 * 4];
+                material.ReadPixels(copy);
+                return (any, pixels, sink.FrameNumber, copy);
             });
 
             Assert.That(published, Is.True);
             Assert.That(latched, Is.True);
             Assert.That(frame, Is.EqualTo(1));
             Assert.That(shared, Is.EqualTo(staged), "the shared-memory texture must equal the staging texture");
+            Assert.That(copied, Is.EqualTo(staged), "the GPU copy into an ordinary texture too");
             Assert.That(sink.PitchedCopies, Is.Zero, "64-pixel rows are tightly packed on lavapipe: no scratch copy");
         }
         finally
