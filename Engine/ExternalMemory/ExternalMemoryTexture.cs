@@ -18,7 +18,8 @@ namespace RealtimeGen.Engine.ExternalMemory;
 /// signalled, which Latch polls without waiting. So the producer never writes memory GL may still be sampling, and the
 /// render thread never blocks on the producer or on a fence, and allocates nothing.</para>
 /// <para>Create and dispose on the GL thread after the producer has stopped; disposal releases GL objects, then the
-/// Vulkan images. The Vulkan device is the caller's and must outlive this texture.</para>
+/// Vulkan images. The Vulkan device is the caller's; disposing it first destroys the images early (GL keeps its own
+/// reference to the memory), so either order is safe.</para>
 /// </remarks>
 public sealed class ExternalMemoryTexture : IDisposable
 {

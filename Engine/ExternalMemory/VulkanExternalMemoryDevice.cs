@@ -11,9 +11,9 @@ namespace RealtimeGen.Engine.ExternalMemory;
 /// GL, and the memory CUDA imports.
 /// </summary>
 /// <remarks>
-/// Vulkan objects are not tied to a thread, but this class and its images are externally synchronised: create and
-/// dispose from one thread at a time. Disposing the device destroys the images still alive (children must go before
-/// their device), so disposal works in any order.
+/// Vulkan objects are not tied to a thread, but this class and its images and buffers are externally synchronised:
+/// create and dispose from one thread at a time. Disposing the device destroys the images and buffers still alive
+/// (children must go before their device), so disposal works in any order.
 /// </remarks>
 public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
 {
