@@ -121,4 +121,35 @@ public class ExternalMemoryTextureSinkTests
         Assert.That(thirdAccepted, Is.False);
         Assert.That(frame, Is.EqualTo(2));
     }
+
+    [Test]
+    public void Disposing_the_selection_before_the_sink_leaks_nothing()
+    {
+        (bool available, int memfdsBefore, int memfdsAfter, int liveTextures) = GlTestHost.Run(context =>
+        {
+            int before = VulkanTestDevice.OpenMemfdCount();
+            TextureSinkSelection selection = TextureSinkSelector.Select(TextureSinkKind.VulkanExternalMemory, context.Gl);
+            if (selection.Kind != TextureSinkKind.VulkanExternalMemory)
+            {
+                selection.Dispose();
+                return (false, 0, 0, 0);
+            }
+
+            var sink = new ExternalMemoryTextureSink(selection, 48, 48);
+            _ = sink.TryPublish(new byte[48 * 48 * 4]);
+            _ = sink.Latch();
+            uint[] names = [.. Enumerable.Range(0, sink.Texture.SlotCount).Select(i => sink.Texture.SlotTexture(i).Handle)];
+            selection.Dispose();
+            sink.Dispose();
+            return (true, before, VulkanTestDevice.OpenMemfdCount(), names.Count(name => context.Gl.IsTexture(name)));
+        });
+
+        if (!available)
+        {
+            Assert.Ignore("No Vulkan external memory here.");
+        }
+
+        Assert.That(liveTextures, Is.Zero);
+        Assert.That(memfdsAfter, Is.EqualTo(memfdsBefore));
+    }
 }
