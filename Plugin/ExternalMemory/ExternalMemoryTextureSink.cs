@@ -10,8 +10,8 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 /// adapter wraps (worker: <see cref="TryPublish{TState}"/>; render thread: <see cref="Latch"/>, <see cref="TextureHandle"/>).
 /// </summary>
 /// <remarks>
-/// Create and dispose on the GL thread. When the shared image's rows are tightly packed (as on lavapipe at these
-/// sizes), the writer fills shared memory directly: the pipeline's RGBA conversion of the decoder output is the only
+/// Create and dispose on the GL thread. When the shared image's rows are tightly packed (lavapipe pads rows to
+/// 64 bytes, so widths that are multiples of 16 pixels), the writer fills shared memory directly: the pipeline's RGBA conversion of the decoder output is the only
 /// pass over the pixels. With padded rows, the writer fills a scratch frame (allocated once) that is then copied at
 /// the row pitch, on the worker. Either way the render thread copies nothing and never waits (see
 /// <see cref="ExternalMemoryTexture"/>).

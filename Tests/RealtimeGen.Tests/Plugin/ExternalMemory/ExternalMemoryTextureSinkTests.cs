@@ -152,4 +152,34 @@ public class ExternalMemoryTextureSinkTests
         Assert.That(liveTextures, Is.Zero);
         Assert.That(memfdsAfter, Is.EqualTo(memfdsBefore));
     }
+
+    [Test]
+    public void Padded_rows_go_through_the_scratch_frame_and_still_read_back_exactly()
+    {
+        // 37 pixels = 148 bytes a row; lavapipe pads rows to 64-byte multiples (192).
+        byte[] frame = RealtimeGen.Tests.Engine.ExternalMemory.ExternalMemoryPattern.Random(37, 11, seed: 3);
+        (bool available, int rowPitch, long pitched, byte[] shown) = GlTestHost.Run(context =>
+        {
+            using TextureSinkSelection selection = TextureSinkSelector.Select(TextureSinkKind.VulkanExternalMemory, context.Gl);
+            if (selection.Kind != TextureSinkKind.VulkanExternalMemory)
+            {
+                return (false, 0, 0L, Array.Empty<byte>());
+            }
+
+            using var sink = new ExternalMemoryTextureSink(selection, 37, 11);
+            _ = sink.TryPublish(frame, static (source, rgba) => source.CopyTo(rgba));
+            _ = sink.Latch();
+            var pixels = new byte[frame.Length];
+            sink.Texture.Current!.ReadPixels(pixels);
+            return (true, sink.Texture.SlotImage(0).RowPitch, sink.PitchedCopies, pixels);
+        });
+
+        if (!available)
+        {
+            Assert.Ignore("No Vulkan external memory here.");
+        }
+
+        Assert.That(shown, Is.EqualTo(frame));
+        Assert.That(pitched, Is.EqualTo(rowPitch == 37 * 4 ? 0 : 1), $"row pitch {rowPitch}");
+    }
 }
