@@ -129,6 +129,12 @@ public sealed unsafe class VulkanExportedImage : IDisposable
     /// <summary>Size of the dedicated allocation in bytes; the size GL imports.</summary>
     public ulong AllocationSize { get; }
 
+    /// <summary>The Vulkan image, for commands recorded on the device's queue.</summary>
+    internal Image Handle => _image;
+
+    /// <summary>The layout the last recorded command left the image in (Preinitialized until the first).</summary>
+    internal ImageLayout Layout { get; set; } = ImageLayout.Preinitialized;
+
     /// <summary>Whether the image is still alive.</summary>
     public bool IsAlive => _image.Handle != 0;
 

@@ -201,6 +201,47 @@ public class ExternalMemoryTextureTests
     }
 
     [Test]
+    public void Frames_written_by_a_GPU_copy_on_the_Vulkan_queue_show_in_GL_after_its_fence()
+    {
+        const int Width = 40;
+        const int Height = 24;
+        byte[][] frames = [.. Enumerable.Range(1, 4).Select(seed => ExternalMemoryPattern.Random(Width, Height, seed))];
+
+        (byte[][] shown, long sequence) = VulkanTestDevice.Run((context, support, vulkan) =>
+        {
+            using var texture = new ExternalMemoryTexture(support, vulkan, Width, Height, slotCount: 2);
+            using var producer = new VulkanCopyProducer(vulkan);
+            using VulkanExportedImage source = vulkan.CreateImage(Width, Height);
+            var results = new byte[frames.Length][];
+            for (int f = 0; f < frames.Length; f++)
+            {
+                source.WriteTightRows(frames[f]);
+                ExternalMemoryWrite write;
+                while (!texture.TryBeginWrite(out write))
+                {
+                    // Both slots busy: let the retiring one's fence signal and Latch reclaim it.
+                    context.Gl.Finish();
+                    _ = texture.Latch();
+                }
+
+                producer.CopyAndWait(source, write, TimeSpan.FromSeconds(10));
+                texture.EndWrite(write);
+                _ = texture.Latch();
+                results[f] = Read(texture.Current!);
+            }
+
+            return (results, texture.CurrentSequence);
+        });
+
+        for (int f = 0; f < frames.Length; f++)
+        {
+            Assert.That(shown[f], Is.EqualTo(frames[f]), $"frame {f + 1}");
+        }
+
+        Assert.That(sequence, Is.EqualTo(frames.Length));
+    }
+
+    [Test]
     public void Latching_and_publishing_allocate_nothing_in_steady_state()
     {
         (long latchBytes, long publishBytes, long frames) = VulkanTestDevice.Run((context, support, vulkan) =>
