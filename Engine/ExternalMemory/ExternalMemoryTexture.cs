@@ -45,7 +45,7 @@ public sealed class ExternalMemoryTexture : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(slotCount, 2);
-        support.RequireMemoryImport(ExternalHandleKind.OpaqueFd);
+        support.RequireMemoryImport(VulkanExternalMemoryDevice.HandleKind);
         if (!support.RunsOnDevice(vulkan.DeviceUuid))
         {
             throw new RealtimeGenException(
@@ -204,7 +204,7 @@ public sealed class ExternalMemoryTexture : IDisposable
         GlMemoryObject? memory = null;
         try
         {
-            memory = GlMemoryObject.ImportFd(support, image.ExportFd(), image.AllocationSize, dedicated: true);
+            memory = ImportInto(support, image);
             GlExternalTexture texture = GlExternalTexture.Create(memory, width, height, image.ImageOffset, linearTiling: true);
             return new ExternalMemorySlot(image, memory, texture);
         }
@@ -213,6 +213,24 @@ public sealed class ExternalMemoryTexture : IDisposable
             memory?.Dispose();
             image.Dispose();
             throw;
+        }
+    }
+
+    private static GlMemoryObject ImportInto(GlExternalMemorySupport support, VulkanExportedImage image)
+    {
+        if (VulkanExternalMemoryDevice.HandleKind == ExternalHandleKind.OpaqueFd)
+        {
+            return GlMemoryObject.ImportFd(support, image.ExportFd(), image.AllocationSize, dedicated: true);
+        }
+
+        nint handle = image.ExportWin32Handle();
+        try
+        {
+            return GlMemoryObject.ImportWin32(support, handle, image.AllocationSize, ExternalHandleKind.OpaqueWin32, dedicated: true);
+        }
+        finally
+        {
+            NtHandle.Close(handle);
         }
     }
 

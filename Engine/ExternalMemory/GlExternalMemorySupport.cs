@@ -112,7 +112,7 @@ public sealed class GlExternalMemorySupport
     /// <exception cref="RealtimeGenException">Memory import is unavailable, or GL reports no device UUID.</exception>
     public byte[] RequireDeviceUuid()
     {
-        RequireMemoryImport(ExternalHandleKind.OpaqueFd);
+        RequireMemoryImport(OperatingSystem.IsWindows() ? ExternalHandleKind.OpaqueWin32 : ExternalHandleKind.OpaqueFd);
         return DeviceUuids.Count > 0
             ? DeviceUuids[0]
             : throw new RealtimeGenException(

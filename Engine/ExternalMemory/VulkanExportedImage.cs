@@ -32,7 +32,7 @@ public sealed unsafe class VulkanExportedImage : IDisposable
         var external = new ExternalMemoryImageCreateInfo
         {
             SType = StructureType.ExternalMemoryImageCreateInfo,
-            HandleTypes = ExternalMemoryHandleTypeFlags.OpaqueFDBit,
+            HandleTypes = VulkanExternalMemoryDevice.HandleTypeFlag,
         };
         var imageInfo = new ImageCreateInfo
         {
@@ -69,7 +69,7 @@ public sealed unsafe class VulkanExportedImage : IDisposable
             {
                 SType = StructureType.ExportMemoryAllocateInfo,
                 PNext = &dedicated,
-                HandleTypes = ExternalMemoryHandleTypeFlags.OpaqueFDBit,
+                HandleTypes = VulkanExternalMemoryDevice.HandleTypeFlag,
             };
             var allocateInfo = new MemoryAllocateInfo
             {
@@ -181,6 +181,14 @@ public sealed unsafe class VulkanExportedImage : IDisposable
         {
             rgba.Slice(y * rowBytes, rowBytes).CopyTo(new Span<byte>(_mapped + ((long)y * RowPitch), rowBytes));
         }
+    }
+
+    /// <summary>Exports a new NT handle to this resource's memory (Windows); the caller closes it after importing
+    /// (GL and CUDA do not take ownership of NT handles).</summary>
+    public nint ExportWin32Handle()
+    {
+        ObjectDisposedException.ThrowIf(_memory.Handle == 0, this);
+        return _device.ExportMemoryWin32Handle(_memory);
     }
 
     /// <summary>Exports a new POSIX fd to this image's memory; the receiver (e.g. <see cref="GlMemoryObject.ImportFd"/>) owns it.</summary>

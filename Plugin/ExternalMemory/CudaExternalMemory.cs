@@ -70,6 +70,29 @@ public sealed class CudaExternalMemory : IDisposable
         }
     }
 
+    /// <summary>Imports memory exported as an NT handle (Windows); the caller closes the handle afterwards.</summary>
+    /// <exception cref="RealtimeGenException">No CUDA runtime or device, or CUDA rejected the memory.</exception>
+    public static CudaExternalMemory ImportWin32(nint handle, ulong size, bool dedicated, int deviceId = 0)
+    {
+        if (handle == 0)
+        {
+            throw new ArgumentException("The NT handle is null.", nameof(handle));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfZero(size);
+        CudaRuntime.Require();
+        nint external = CudaRuntime.ImportWin32(handle, size, dedicated);
+        try
+        {
+            return new CudaExternalMemory(external, CudaRuntime.MapBuffer(external, 0, size), size, deviceId);
+        }
+        catch
+        {
+            CudaRuntime.DestroyExternalMemory(external);
+            throw;
+        }
+    }
+
     /// <summary>
     /// The memory as a float tensor of <paramref name="shape"/> on this CUDA device (an <see cref="OrtValue"/> over
     /// the device pointer, no copy). Owned here: valid until the shape changes or this object is disposed.

@@ -77,7 +77,7 @@ public static class TextureSinkSelector
     {
         var reasons = new List<string>(3);
         Func<TextureSinkSelection>[] routes = OperatingSystem.IsWindows()
-            ? [() => DirectMLRoute(gl)]
+            ? [() => DirectMLRoute(gl), () => CudaRoute(gl, vulkanLoader), () => VulkanRoute(TextureSinkKind.Auto, gl, vulkanLoader)]
             : [() => CudaRoute(gl, vulkanLoader), () => VulkanRoute(TextureSinkKind.Auto, gl, vulkanLoader)];
         foreach (Func<TextureSinkSelection> route in routes)
         {
