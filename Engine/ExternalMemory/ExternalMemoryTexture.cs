@@ -18,7 +18,8 @@ namespace RealtimeGen.Engine.ExternalMemory;
 /// signalled, which Latch polls without waiting. So the producer never writes memory GL may still be sampling, and the
 /// render thread never blocks on the producer or on a fence, and allocates nothing.</para>
 /// <para>Create and dispose on the GL thread after the producer has stopped; disposal releases GL objects, then the
-/// Vulkan images. The Vulkan device is the caller's and must outlive this texture.</para>
+/// Vulkan images. The Vulkan device is the caller's; disposing it first destroys the images early (GL keeps its own
+/// reference to the memory), so either order is safe.</para>
 /// </remarks>
 public sealed class ExternalMemoryTexture : IDisposable
 {
@@ -44,7 +45,7 @@ public sealed class ExternalMemoryTexture : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(slotCount, 2);
-        support.RequireMemoryImport(ExternalHandleKind.OpaqueFd);
+        support.RequireMemoryImport(VulkanExternalMemoryDevice.HandleKind);
         if (!support.RunsOnDevice(vulkan.DeviceUuid))
         {
             throw new RealtimeGenException(
@@ -203,7 +204,7 @@ public sealed class ExternalMemoryTexture : IDisposable
         GlMemoryObject? memory = null;
         try
         {
-            memory = GlMemoryObject.ImportFd(support, image.ExportFd(), image.AllocationSize, dedicated: true);
+            memory = ImportInto(support, image);
             GlExternalTexture texture = GlExternalTexture.Create(memory, width, height, image.ImageOffset, linearTiling: true);
             return new ExternalMemorySlot(image, memory, texture);
         }
@@ -212,6 +213,24 @@ public sealed class ExternalMemoryTexture : IDisposable
             memory?.Dispose();
             image.Dispose();
             throw;
+        }
+    }
+
+    private static GlMemoryObject ImportInto(GlExternalMemorySupport support, VulkanExportedImage image)
+    {
+        if (VulkanExternalMemoryDevice.HandleKind == ExternalHandleKind.OpaqueFd)
+        {
+            return GlMemoryObject.ImportFd(support, image.ExportFd(), image.AllocationSize, dedicated: true);
+        }
+
+        nint handle = image.ExportWin32Handle();
+        try
+        {
+            return GlMemoryObject.ImportWin32(support, handle, image.AllocationSize, ExternalHandleKind.OpaqueWin32, dedicated: true);
+        }
+        finally
+        {
+            NtHandle.Close(handle);
         }
     }
 

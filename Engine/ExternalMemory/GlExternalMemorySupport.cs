@@ -108,6 +108,17 @@ public sealed class GlExternalMemorySupport
         }
     }
 
+    /// <summary>GL's first device UUID, which the exporter's device must have.</summary>
+    /// <exception cref="RealtimeGenException">Memory import is unavailable, or GL reports no device UUID.</exception>
+    public byte[] RequireDeviceUuid()
+    {
+        RequireMemoryImport(OperatingSystem.IsWindows() ? ExternalHandleKind.OpaqueWin32 : ExternalHandleKind.OpaqueFd);
+        return DeviceUuids.Count > 0
+            ? DeviceUuids[0]
+            : throw new RealtimeGenException(
+                $"The GL driver '{Renderer}' reports no device UUID (GL_NUM_DEVICE_UUIDS_EXT is 0), so no exporter can be matched to it.");
+    }
+
     /// <summary>Whether <paramref name="deviceUuid"/> (from the exporting API) is one of GL's devices.</summary>
     public bool RunsOnDevice(ReadOnlySpan<byte> deviceUuid)
     {

@@ -18,6 +18,7 @@ internal sealed unsafe class GlExternalObjectsApi
     public const int HandleTypeOpaqueWin32 = 0x9587;
     public const int HandleTypeD3D12Resource = 0x958A;
     public const int HandleTypeD3D12Fence = 0x9594;
+    public const int D3D12FenceValue = 0x9595;
     public const int NumDeviceUuids = 0x9596;
     public const int DeviceUuid = 0x9597;
     public const int DriverUuid = 0x9598;
@@ -44,6 +45,7 @@ internal sealed unsafe class GlExternalObjectsApi
         ImportSemaphoreWin32Handle = (delegate* unmanaged<uint, int, nint, void>)Load(gl, "glImportSemaphoreWin32HandleEXT");
         WaitSemaphore = (delegate* unmanaged<uint, uint, uint*, uint, uint*, int*, void>)Load(gl, "glWaitSemaphoreEXT");
         SignalSemaphore = (delegate* unmanaged<uint, uint, uint*, uint, uint*, int*, void>)Load(gl, "glSignalSemaphoreEXT");
+        SemaphoreParameterui64v = (delegate* unmanaged<uint, int, ulong*, void>)Load(gl, "glSemaphoreParameterui64vEXT");
     }
 
     public delegate* unmanaged<int, uint*, void> CreateMemoryObjects { get; }
@@ -79,6 +81,8 @@ internal sealed unsafe class GlExternalObjectsApi
     public delegate* unmanaged<uint, uint, uint*, uint, uint*, int*, void> WaitSemaphore { get; }
 
     public delegate* unmanaged<uint, uint, uint*, uint, uint*, int*, void> SignalSemaphore { get; }
+
+    public delegate* unmanaged<uint, int, ulong*, void> SemaphoreParameterui64v { get; }
 
     /// <summary>True when every entry point of GL_EXT_memory_object that this code calls resolved.</summary>
     public bool HasMemoryObjectEntryPoints =>

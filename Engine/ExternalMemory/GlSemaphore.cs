@@ -4,8 +4,8 @@ namespace RealtimeGen.Engine.ExternalMemory;
 
 /// <summary>
 /// A semaphore shared with the producer's API (GL_EXT_semaphore): the producer signals it on its queue when a write
-/// is done, GL waits for it on the GPU before sampling (<see cref="Wait"/>), and signals it back when done reading
-/// (<see cref="Signal"/>); neither side blocks a CPU thread. Owns the GL name.
+/// is done, GL waits for it on the GPU before sampling (<see cref="Wait(GlExternalTexture)"/>), and signals it back when done reading
+/// (<see cref="Signal(GlExternalTexture)"/>); neither side blocks a CPU thread. Owns the GL name.
 /// </summary>
 /// <remarks>
 /// Create, use and dispose on the GL thread. Drivers without GL_EXT_semaphore (Mesa's llvmpipe among them) use the
@@ -84,6 +84,21 @@ public sealed class GlSemaphore : IDisposable
         return new GlSemaphore(support, name);
     }
 
+    /// <summary>
+    /// For a semaphore imported from a D3D12 fence: the fence value the next <see cref="Wait(GlExternalTexture)"/> waits for or the next
+    /// <see cref="Signal(GlExternalTexture)"/> sets (GL_D3D12_FENCE_VALUE_EXT).
+    /// </summary>
+    public unsafe void SetD3D12FenceValue(ulong value)
+    {
+        ObjectDisposedException.ThrowIf(_name == 0, this);
+        if (_support.Api.SemaphoreParameterui64v == null)
+        {
+            throw new RealtimeGenException($"The GL driver '{_support.Renderer}' has no glSemaphoreParameterui64vEXT (GL_EXT_semaphore).");
+        }
+
+        _support.Api.SemaphoreParameterui64v(_name, GlExternalObjectsApi.D3D12FenceValue, &value);
+    }
+
     /// <summary>Makes GL's later commands wait (on the GPU) until the producer signalled; the texture moves to the
     /// layout the producer left it in (general).</summary>
     public unsafe void Wait(GlExternalTexture texture)
@@ -103,6 +118,24 @@ public sealed class GlSemaphore : IDisposable
         uint handle = texture.Handle;
         int layout = GlExternalObjectsApi.LayoutGeneral;
         _support.Api.SignalSemaphore(_name, 0, null, 1, &handle, &layout);
+    }
+
+    /// <summary>Makes GL's later commands wait (on the GPU) until the producer signalled, before reading <paramref name="buffer"/>.</summary>
+    public unsafe void Wait(GlExternalBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ObjectDisposedException.ThrowIf(_name == 0, this);
+        uint handle = buffer.Handle;
+        _support.Api.WaitSemaphore(_name, 1, &handle, 0, null, null);
+    }
+
+    /// <summary>Signals the producer once GL's earlier commands reading <paramref name="buffer"/> are done.</summary>
+    public unsafe void Signal(GlExternalBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ObjectDisposedException.ThrowIf(_name == 0, this);
+        uint handle = buffer.Handle;
+        _support.Api.SignalSemaphore(_name, 1, &handle, 0, null, null);
     }
 
     /// <summary>Deletes the semaphore; call on the GL thread.</summary>

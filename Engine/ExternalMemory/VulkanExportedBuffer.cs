@@ -23,7 +23,7 @@ public sealed unsafe class VulkanExportedBuffer : IDisposable
         var external = new ExternalMemoryBufferCreateInfo
         {
             SType = StructureType.ExternalMemoryBufferCreateInfo,
-            HandleTypes = ExternalMemoryHandleTypeFlags.OpaqueFDBit,
+            HandleTypes = VulkanExternalMemoryDevice.HandleTypeFlag,
         };
         var bufferInfo = new BufferCreateInfo
         {
@@ -55,7 +55,7 @@ public sealed unsafe class VulkanExportedBuffer : IDisposable
             {
                 SType = StructureType.ExportMemoryAllocateInfo,
                 PNext = &dedicated,
-                HandleTypes = ExternalMemoryHandleTypeFlags.OpaqueFDBit,
+                HandleTypes = VulkanExternalMemoryDevice.HandleTypeFlag,
             };
             var allocateInfo = new MemoryAllocateInfo
             {
@@ -94,6 +94,14 @@ public sealed unsafe class VulkanExportedBuffer : IDisposable
 
     /// <summary>Whether the buffer is still alive.</summary>
     public bool IsAlive => _buffer.Handle != 0;
+
+    /// <summary>Exports a new NT handle to this resource's memory (Windows); the caller closes it after importing
+    /// (GL and CUDA do not take ownership of NT handles).</summary>
+    public nint ExportWin32Handle()
+    {
+        ObjectDisposedException.ThrowIf(_memory.Handle == 0, this);
+        return _device.ExportMemoryWin32Handle(_memory);
+    }
 
     /// <summary>Exports a new POSIX fd to this buffer's memory; the receiver (GL or CUDA) owns it.</summary>
     public int ExportFd()

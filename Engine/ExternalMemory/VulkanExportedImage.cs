@@ -32,7 +32,7 @@ public sealed unsafe class VulkanExportedImage : IDisposable
         var external = new ExternalMemoryImageCreateInfo
         {
             SType = StructureType.ExternalMemoryImageCreateInfo,
-            HandleTypes = ExternalMemoryHandleTypeFlags.OpaqueFDBit,
+            HandleTypes = VulkanExternalMemoryDevice.HandleTypeFlag,
         };
         var imageInfo = new ImageCreateInfo
         {
@@ -69,7 +69,7 @@ public sealed unsafe class VulkanExportedImage : IDisposable
             {
                 SType = StructureType.ExportMemoryAllocateInfo,
                 PNext = &dedicated,
-                HandleTypes = ExternalMemoryHandleTypeFlags.OpaqueFDBit,
+                HandleTypes = VulkanExternalMemoryDevice.HandleTypeFlag,
             };
             var allocateInfo = new MemoryAllocateInfo
             {
@@ -129,6 +129,12 @@ public sealed unsafe class VulkanExportedImage : IDisposable
     /// <summary>Size of the dedicated allocation in bytes; the size GL imports.</summary>
     public ulong AllocationSize { get; }
 
+    /// <summary>The Vulkan image, for commands recorded on the device's queue.</summary>
+    internal Image Handle => _image;
+
+    /// <summary>The layout the last recorded command left the image in (Preinitialized until the first).</summary>
+    internal ImageLayout Layout { get; set; } = ImageLayout.Preinitialized;
+
     /// <summary>Whether the image is still alive.</summary>
     public bool IsAlive => _image.Handle != 0;
 
@@ -175,6 +181,14 @@ public sealed unsafe class VulkanExportedImage : IDisposable
         {
             rgba.Slice(y * rowBytes, rowBytes).CopyTo(new Span<byte>(_mapped + ((long)y * RowPitch), rowBytes));
         }
+    }
+
+    /// <summary>Exports a new NT handle to this resource's memory (Windows); the caller closes it after importing
+    /// (GL and CUDA do not take ownership of NT handles).</summary>
+    public nint ExportWin32Handle()
+    {
+        ObjectDisposedException.ThrowIf(_memory.Handle == 0, this);
+        return _device.ExportMemoryWin32Handle(_memory);
     }
 
     /// <summary>Exports a new POSIX fd to this image's memory; the receiver (e.g. <see cref="GlMemoryObject.ImportFd"/>) owns it.</summary>

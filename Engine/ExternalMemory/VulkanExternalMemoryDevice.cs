@@ -11,14 +11,17 @@ namespace RealtimeGen.Engine.ExternalMemory;
 /// GL, and the memory CUDA imports.
 /// </summary>
 /// <remarks>
-/// Vulkan objects are not tied to a thread, but this class and its images are externally synchronised: create and
-/// dispose from one thread at a time. Disposing the device destroys the images still alive (children must go before
-/// their device), so disposal works in any order.
+/// Vulkan objects are not tied to a thread, but this class and its images and buffers are externally synchronised:
+/// create and dispose from one thread at a time. Disposing the device destroys the images and buffers still alive
+/// (children must go before their device), so disposal works in any order.
 /// </remarks>
 public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
 {
     /// <summary>Device extension exporting memory as a POSIX fd.</summary>
     public const string ExternalMemoryFdExtension = "VK_KHR_external_memory_fd";
+
+    /// <summary>Device extension exporting memory as an NT handle (Windows).</summary>
+    public const string ExternalMemoryWin32Extension = "VK_KHR_external_memory_win32";
 
     /// <summary>Device extension exporting semaphores as a POSIX fd (optional here).</summary>
     public const string ExternalSemaphoreFdExtension = "VK_KHR_external_semaphore_fd";
@@ -29,13 +32,14 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
     private readonly Lock _gate = new();
     private readonly HashSet<IDisposable> _children = [];
     private readonly delegate* unmanaged<Device, MemoryGetFdInfoKHR*, int*, Result> _getMemoryFd;
+    private readonly delegate* unmanaged<Device, MemoryGetWin32HandleInfoKHR*, nint*, Result> _getMemoryWin32Handle;
     private Instance _instance;
     private Device _device;
     private bool _disposed;
 
     private VulkanExternalMemoryDevice(
         Vk vk, Instance instance, PhysicalDevice physicalDevice, Device device, string deviceName,
-        byte[] deviceUuid, byte[] driverUuid, bool hasSemaphoreFd, nint getMemoryFd)
+        byte[] deviceUuid, byte[] driverUuid, bool hasSemaphoreFd, nint exportFunction)
     {
         Vk = vk;
         _instance = instance;
@@ -45,8 +49,21 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
         DeviceUuid = deviceUuid;
         DriverUuid = driverUuid;
         HasSemaphoreFd = hasSemaphoreFd;
-        _getMemoryFd = (delegate* unmanaged<Device, MemoryGetFdInfoKHR*, int*, Result>)getMemoryFd;
+        if (HandleKind == ExternalHandleKind.OpaqueFd)
+        {
+            _getMemoryFd = (delegate* unmanaged<Device, MemoryGetFdInfoKHR*, int*, Result>)exportFunction;
+        }
+        else
+        {
+            _getMemoryWin32Handle = (delegate* unmanaged<Device, MemoryGetWin32HandleInfoKHR*, nint*, Result>)exportFunction;
+        }
     }
+
+    /// <summary>How this OS hands exported memory over: a POSIX fd on Linux, an NT handle on Windows.</summary>
+    public static ExternalHandleKind HandleKind => OperatingSystem.IsWindows() ? ExternalHandleKind.OpaqueWin32 : ExternalHandleKind.OpaqueFd;
+
+    /// <summary>The device extension that exports memory on this OS.</summary>
+    public static string MemoryExtension => OperatingSystem.IsWindows() ? ExternalMemoryWin32Extension : ExternalMemoryFdExtension;
 
     /// <summary>Name of the Vulkan loader library on this OS.</summary>
     public static string LoaderLibrary => OperatingSystem.IsWindows() ? "vulkan-1.dll" : "libvulkan.so.1";
@@ -89,7 +106,7 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
     }
 
     /// <summary>
-    /// Creates the instance and a device with <see cref="ExternalMemoryFdExtension"/>, on the physical device whose
+    /// Creates the instance and a device with <see cref="MemoryExtension"/>, on the physical device whose
     /// UUID is <paramref name="glDeviceUuid"/> when one is given (GL can import only memory of its own device).
     /// </summary>
     /// <param name="glDeviceUuid">GL_DEVICE_UUID_EXT of the importing context, or empty for the first capable device.</param>
@@ -97,11 +114,10 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
     /// <exception cref="RealtimeGenException">No loader, no driver, no capable device, or no device matching GL.</exception>
     public static VulkanExternalMemoryDevice Create(ReadOnlySpan<byte> glDeviceUuid = default, string? loaderLibrary = null)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows())
         {
             throw new RealtimeGenException(
-                "The Vulkan external-memory producer exports POSIX fds (VK_KHR_external_memory_fd) and runs on Linux only; " +
-                "on Windows the DirectML route shares D3D12 memory instead.");
+                "The Vulkan external-memory producer exports POSIX fds (Linux) or NT handles (Windows); this OS has neither route.");
         }
 
         string loader = loaderLibrary ?? LoaderLibrary;
@@ -187,9 +203,41 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
         Vk.Dispose();
     }
 
+    internal static ExternalMemoryHandleTypeFlags HandleTypeFlag =>
+        HandleKind == ExternalHandleKind.OpaqueFd ? ExternalMemoryHandleTypeFlags.OpaqueFDBit : ExternalMemoryHandleTypeFlags.OpaqueWin32Bit;
+
+    internal nint ExportMemoryWin32Handle(DeviceMemory memory)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_getMemoryWin32Handle == null)
+        {
+            throw new InvalidOperationException("This device exports fds; call ExportFd.");
+        }
+
+        var info = new MemoryGetWin32HandleInfoKHR
+        {
+            SType = StructureType.MemoryGetWin32HandleInfoKhr,
+            Memory = memory,
+            HandleType = ExternalMemoryHandleTypeFlags.OpaqueWin32Bit,
+        };
+        nint handle = 0;
+        Result result = _getMemoryWin32Handle(_device, &info, &handle);
+        if (result != Result.Success || handle == 0)
+        {
+            throw new RealtimeGenException($"vkGetMemoryWin32HandleKHR failed with {result} on '{DeviceName}'.");
+        }
+
+        return handle;
+    }
+
     internal int ExportMemoryFd(DeviceMemory memory)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_getMemoryFd == null)
+        {
+            throw new InvalidOperationException("This device exports NT handles; call ExportWin32Handle.");
+        }
+
         var info = new MemoryGetFdInfoKHR
         {
             SType = StructureType.MemoryGetFDInfoKhr,
@@ -286,27 +334,28 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
         {
             (string name, byte[] deviceUuid, byte[] driverUuid) = Describe(vk, candidate);
             HashSet<string> extensions = DeviceExtensions(vk, candidate);
-            bool hasFd = extensions.Contains(ExternalMemoryFdExtension);
+            bool hasFd = extensions.Contains(MemoryExtension);
             bool matches = glDeviceUuid.IsEmpty || glDeviceUuid.SequenceEqual(deviceUuid);
-            seen.Append(CultureInfoInvariant($"'{name}' (UUID {Convert.ToHexString(deviceUuid)}, {ExternalMemoryFdExtension}: {(hasFd ? "yes" : "no")}); "));
+            seen.Append(CultureInfoInvariant($"'{name}' (UUID {Convert.ToHexString(deviceUuid)}, {MemoryExtension}: {(hasFd ? "yes" : "no")}); "));
             if (hasFd && matches)
             {
-                bool hasSemaphoreFd = extensions.Contains(ExternalSemaphoreFdExtension);
+                bool hasSemaphoreFd = HandleKind == ExternalHandleKind.OpaqueFd && extensions.Contains(ExternalSemaphoreFdExtension);
                 Device device = CreateLogicalDevice(vk, candidate, hasSemaphoreFd);
-                var getMemoryFd = vk.GetDeviceProcAddr(device, "vkGetMemoryFdKHR");
-                if (getMemoryFd.Handle == null)
+                string exportName = HandleKind == ExternalHandleKind.OpaqueFd ? "vkGetMemoryFdKHR" : "vkGetMemoryWin32HandleKHR";
+                var export = vk.GetDeviceProcAddr(device, exportName);
+                if (export.Handle == null)
                 {
                     vk.DestroyDevice(device, null);
-                    throw new RealtimeGenException($"'{name}' lists {ExternalMemoryFdExtension} but has no vkGetMemoryFdKHR.");
+                    throw new RealtimeGenException($"'{name}' lists {MemoryExtension} but has no {exportName}.");
                 }
 
-                return new VulkanExternalMemoryDevice(vk, instance, candidate, device, name, deviceUuid, driverUuid, hasSemaphoreFd, (nint)getMemoryFd.Handle);
+                return new VulkanExternalMemoryDevice(vk, instance, candidate, device, name, deviceUuid, driverUuid, hasSemaphoreFd, (nint)export.Handle);
             }
         }
 
         string wanted = glDeviceUuid.IsEmpty
-            ? $"a device with {ExternalMemoryFdExtension}"
-            : $"a device with {ExternalMemoryFdExtension} and GL's device UUID {Convert.ToHexString(glDeviceUuid)}";
+            ? $"a device with {MemoryExtension}"
+            : $"a device with {MemoryExtension} and GL's device UUID {Convert.ToHexString(glDeviceUuid)}";
         throw new RealtimeGenException(
             $"No Vulkan device can share memory with GL: wanted {wanted}; found {seen.ToString().TrimEnd(' ', ';')}. " +
             $"GL and Vulkan must run on the same driver family (Mesa: sudo apt-get install {DriverPackages}).");
@@ -349,7 +398,7 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
 
     private static Device CreateLogicalDevice(Vk vk, PhysicalDevice physicalDevice, bool withSemaphoreFd)
     {
-        string[] extensions = withSemaphoreFd ? [ExternalMemoryFdExtension, ExternalSemaphoreFdExtension] : [ExternalMemoryFdExtension];
+        string[] extensions = withSemaphoreFd ? [MemoryExtension, ExternalSemaphoreFdExtension] : [MemoryExtension];
         byte** names = (byte**)SilkMarshal.StringArrayToPtr(extensions);
         try
         {

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using RealtimeGen.Engine;
+using RealtimeGen.Engine.ExternalMemory;
 
 namespace RealtimeGen.Plugin.ExternalMemory;
 
@@ -39,14 +40,48 @@ public sealed class CudaExternalMemory : IDisposable
     /// <summary>The device pointer to the start of the memory; 0 after disposal.</summary>
     public nint DevicePointer => _devicePointer;
 
-    /// <summary>Imports an opaque fd of <paramref name="size"/> bytes; CUDA owns the fd after success.</summary>
+    /// <summary>Imports an opaque fd of <paramref name="size"/> bytes. CUDA owns the fd after success; on failure it is
+    /// closed here, so the caller never closes it.</summary>
     /// <exception cref="RealtimeGenException">No CUDA runtime or device, or CUDA rejected the memory.</exception>
     public static CudaExternalMemory ImportFd(int fd, ulong size, bool dedicated, int deviceId = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fd);
+        nint external;
+        try
+        {
+            ArgumentOutOfRangeException.ThrowIfZero(size);
+            CudaRuntime.Require();
+            external = CudaRuntime.ImportFd(fd, size, dedicated);
+        }
+        catch
+        {
+            PosixFile.Close(fd);
+            throw;
+        }
+
+        try
+        {
+            return new CudaExternalMemory(external, CudaRuntime.MapBuffer(external, 0, size), size, deviceId);
+        }
+        catch
+        {
+            CudaRuntime.DestroyExternalMemory(external);
+            throw;
+        }
+    }
+
+    /// <summary>Imports memory exported as an NT handle (Windows); the caller closes the handle afterwards.</summary>
+    /// <exception cref="RealtimeGenException">No CUDA runtime or device, or CUDA rejected the memory.</exception>
+    public static CudaExternalMemory ImportWin32(nint handle, ulong size, bool dedicated, int deviceId = 0)
+    {
+        if (handle == 0)
+        {
+            throw new ArgumentException("The NT handle is null.", nameof(handle));
+        }
+
         ArgumentOutOfRangeException.ThrowIfZero(size);
         CudaRuntime.Require();
-        nint external = CudaRuntime.ImportFd(fd, size, dedicated);
+        nint external = CudaRuntime.ImportWin32(handle, size, dedicated);
         try
         {
             return new CudaExternalMemory(external, CudaRuntime.MapBuffer(external, 0, size), size, deviceId);

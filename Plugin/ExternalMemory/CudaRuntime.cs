@@ -72,6 +72,21 @@ internal static unsafe class CudaRuntime
         return external;
     }
 
+    /// <summary>Imports an NT handle (Vulkan opaque Win32) as external memory; the caller still closes the handle.</summary>
+    public static nint ImportWin32(nint handle, ulong size, bool dedicated)
+    {
+        var description = new ExternalMemoryHandleDescription
+        {
+            Type = HandleTypeOpaqueWin32,
+            Win32Handle = handle,
+            Size = size,
+            Flags = dedicated ? DedicatedFlag : 0,
+        };
+        nint external = 0;
+        Check(Loaded().ImportExternalMemory(&external, &description), "cudaImportExternalMemory");
+        return external;
+    }
+
     /// <summary>Maps <paramref name="size"/> bytes from <paramref name="offset"/> of imported memory as a device pointer.</summary>
     public static nint MapBuffer(nint external, ulong offset, ulong size)
     {

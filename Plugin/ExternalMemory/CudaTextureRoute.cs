@@ -81,9 +81,9 @@ public sealed class CudaTextureRoute : IDisposable
         Texture2D? texture = null;
         try
         {
-            glMemory = GlMemoryObject.ImportFd(selection.GlSupport, shared.ExportFd(), shared.AllocationSize, dedicated: true);
+            glMemory = ImportIntoGl(selection.GlSupport, shared);
             glBuffer = GlExternalBuffer.Create(glMemory, bytes);
-            cuda = CudaExternalMemory.ImportFd(shared.ExportFd(), shared.AllocationSize, dedicated: true);
+            cuda = ImportIntoCuda(shared);
             texture = new Texture2D(gl, width, height, mipLevels: 1);
             return new CudaTextureRoute(gl, shared, glMemory, glBuffer, cuda, texture, new PlanarToRgbaPass(gl));
         }
@@ -95,6 +95,42 @@ public sealed class CudaTextureRoute : IDisposable
             glMemory?.Dispose();
             shared.Dispose();
             throw;
+        }
+    }
+
+    private static GlMemoryObject ImportIntoGl(GlExternalMemorySupport support, VulkanExportedBuffer shared)
+    {
+        if (VulkanExternalMemoryDevice.HandleKind == ExternalHandleKind.OpaqueFd)
+        {
+            return GlMemoryObject.ImportFd(support, shared.ExportFd(), shared.AllocationSize, dedicated: true);
+        }
+
+        nint handle = shared.ExportWin32Handle();
+        try
+        {
+            return GlMemoryObject.ImportWin32(support, handle, shared.AllocationSize, ExternalHandleKind.OpaqueWin32, dedicated: true);
+        }
+        finally
+        {
+            NtHandle.Close(handle);
+        }
+    }
+
+    private static CudaExternalMemory ImportIntoCuda(VulkanExportedBuffer shared)
+    {
+        if (VulkanExternalMemoryDevice.HandleKind == ExternalHandleKind.OpaqueFd)
+        {
+            return CudaExternalMemory.ImportFd(shared.ExportFd(), shared.AllocationSize, dedicated: true);
+        }
+
+        nint handle = shared.ExportWin32Handle();
+        try
+        {
+            return CudaExternalMemory.ImportWin32(handle, shared.AllocationSize, dedicated: true);
+        }
+        finally
+        {
+            NtHandle.Close(handle);
         }
     }
 

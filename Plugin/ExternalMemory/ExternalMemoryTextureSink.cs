@@ -1,5 +1,6 @@
 using RealtimeGen.Engine;
 using RealtimeGen.Engine.ExternalMemory;
+using RealtimeGen.Engine.Rendering;
 
 namespace RealtimeGen.Plugin.ExternalMemory;
 
@@ -9,8 +10,8 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 /// adapter wraps (worker: <see cref="TryPublish{TState}"/>; render thread: <see cref="Latch"/>, <see cref="TextureHandle"/>).
 /// </summary>
 /// <remarks>
-/// Create and dispose on the GL thread. When the shared image's rows are tightly packed (as on lavapipe at these
-/// sizes), the writer fills shared memory directly: the pipeline's RGBA conversion of the decoder output is the only
+/// Create and dispose on the GL thread. When the shared image's rows are tightly packed (lavapipe pads rows to
+/// 64 bytes, so widths that are multiples of 16 pixels), the writer fills shared memory directly: the pipeline's RGBA conversion of the decoder output is the only
 /// pass over the pixels. With padded rows, the writer fills a scratch frame (allocated once) that is then copied at
 /// the row pitch, on the worker. Either way the render thread copies nothing and never waits (see
 /// <see cref="ExternalMemoryTexture"/>).
@@ -18,6 +19,7 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 public sealed class ExternalMemoryTextureSink : IDisposable
 {
     private readonly ExternalMemoryTexture _texture;
+    private readonly Silk.NET.OpenGL.GL _gl;
     private byte[]? _scratch;
 
     /// <summary>Creates the shared texture ring for frames of <paramref name="width"/>×<paramref name="height"/>.</summary>
@@ -35,6 +37,7 @@ public sealed class ExternalMemoryTextureSink : IDisposable
                 $"The external-memory sink needs a selection with a Vulkan device; this one is {selection.Kind} ({selection.Reason}).");
         }
 
+        _gl = selection.GlSupport.Gl;
         _texture = new ExternalMemoryTexture(selection.GlSupport, selection.Vulkan, width, height, slotCount);
     }
 
@@ -116,6 +119,32 @@ public sealed class ExternalMemoryTextureSink : IDisposable
 
     /// <summary>Render thread, once per frame before drawing: shows the newest published frame. Never waits, never allocates.</summary>
     public bool Latch() => _texture.Latch();
+
+    /// <summary>
+    /// Render thread: copies the shown frame into level 0 of <paramref name="target"/> on the GPU
+    /// (glCopyImageSubData, no CPU memory involved), for materials that need an ordinary <see cref="Texture2D"/> or a
+    /// mip chain (call <see cref="Texture2D.GenerateMipmaps"/> after). Sampling <see cref="TextureHandle"/> directly
+    /// avoids even this copy. False before the first frame.
+    /// </summary>
+    public bool CopyCurrentTo(Texture2D target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        GlExternalTexture? current = _texture.Current;
+        if (current is null)
+        {
+            return false;
+        }
+
+        if (target.Width != Width || target.Height != Height || target.Format != Silk.NET.OpenGL.SizedInternalFormat.Rgba8)
+        {
+            throw new ArgumentException(
+                $"The target must be RGBA8 {Width}x{Height}; it is {target.Format} {target.Width}x{target.Height}.", nameof(target));
+        }
+
+        _gl.CopyImageSubData(current.Handle, Silk.NET.OpenGL.CopyImageSubDataTarget.Texture2D, 0, 0, 0, 0,
+            target.Handle, Silk.NET.OpenGL.CopyImageSubDataTarget.Texture2D, 0, 0, 0, 0, (uint)Width, (uint)Height, 1);
+        return true;
+    }
 
     /// <summary>Releases the GL and Vulkan objects; call on the GL thread after the worker stopped.</summary>
     public void Dispose() => _texture.Dispose();

@@ -9,7 +9,8 @@ public enum TextureSinkKind
     /// <summary>The render thread uploads from CPU memory (pixel-unpack buffer); works everywhere.</summary>
     CpuStaging,
 
-    /// <summary>Vulkan-allocated memory GL samples directly (Linux, GL_EXT_memory_object_fd); the producer writes it mapped.</summary>
+    /// <summary>Vulkan-allocated memory GL samples directly (GL_EXT_memory_object_fd on Linux, _win32 on Windows); the
+    /// producer writes it mapped or on the Vulkan queue.</summary>
     VulkanExternalMemory,
 
     /// <summary>The Vulkan memory imported into CUDA, where ONNX Runtime's CUDA provider writes the decoder output (NVIDIA).</summary>

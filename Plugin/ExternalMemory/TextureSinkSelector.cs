@@ -77,7 +77,7 @@ public static class TextureSinkSelector
     {
         var reasons = new List<string>(3);
         Func<TextureSinkSelection>[] routes = OperatingSystem.IsWindows()
-            ? [() => DirectMLRoute(gl)]
+            ? [() => DirectMLRoute(gl), () => CudaRoute(gl, vulkanLoader), () => VulkanRoute(TextureSinkKind.Auto, gl, vulkanLoader)]
             : [() => CudaRoute(gl, vulkanLoader), () => VulkanRoute(TextureSinkKind.Auto, gl, vulkanLoader)];
         foreach (Func<TextureSinkSelection> route in routes)
         {
@@ -109,8 +109,7 @@ public static class TextureSinkSelector
 
     private static TextureSinkSelection VulkanRoute(TextureSinkKind requested, GlExternalMemorySupport support, string? vulkanLoader)
     {
-        support.RequireMemoryImport(ExternalHandleKind.OpaqueFd);
-        VulkanExternalMemoryDevice vulkan = VulkanExternalMemoryDevice.Create(support.DeviceUuids[0], vulkanLoader);
+        VulkanExternalMemoryDevice vulkan = VulkanExternalMemoryDevice.Create(support.RequireDeviceUuid(), vulkanLoader);
         return new(requested, TextureSinkKind.VulkanExternalMemory,
             $"GL '{support.Renderer}' imports memory from Vulkan '{vulkan.DeviceName}' (same device UUID)", support, vulkan);
     }

@@ -31,7 +31,7 @@ public static class VulkanTestDevice
             VulkanExternalMemoryDevice vulkan;
             try
             {
-                vulkan = VulkanExternalMemoryDevice.Create(support.DeviceUuids[0]);
+                vulkan = VulkanExternalMemoryDevice.Create(support.RequireDeviceUuid());
             }
             catch (RealtimeGenException exception)
             {

@@ -200,6 +200,86 @@ public class ExternalMemoryTextureTests
         Assert.That(lastSequence, Is.EqualTo(Frames));
     }
 
+    [Test]
+    public void Frames_written_by_a_GPU_copy_on_the_Vulkan_queue_show_in_GL_after_its_fence()
+    {
+        const int Width = 40;
+        const int Height = 24;
+        byte[][] frames = [.. Enumerable.Range(1, 4).Select(seed => ExternalMemoryPattern.Random(Width, Height, seed))];
+
+        (byte[][] shown, long sequence) = VulkanTestDevice.Run((context, support, vulkan) =>
+        {
+            using var texture = new ExternalMemoryTexture(support, vulkan, Width, Height, slotCount: 2);
+            using var producer = new VulkanCopyProducer(vulkan);
+            using VulkanExportedImage source = vulkan.CreateImage(Width, Height);
+            var results = new byte[frames.Length][];
+            for (int f = 0; f < frames.Length; f++)
+            {
+                source.WriteTightRows(frames[f]);
+                ExternalMemoryWrite write;
+                while (!texture.TryBeginWrite(out write))
+                {
+                    // Both slots busy: let the retiring one's fence signal and Latch reclaim it.
+                    context.Gl.Finish();
+                    _ = texture.Latch();
+                }
+
+                producer.CopyAndWait(source, write, TimeSpan.FromSeconds(10));
+                texture.EndWrite(write);
+                _ = texture.Latch();
+                results[f] = Read(texture.Current!);
+            }
+
+            return (results, texture.CurrentSequence);
+        });
+
+        for (int f = 0; f < frames.Length; f++)
+        {
+            Assert.That(shown[f], Is.EqualTo(frames[f]), $"frame {f + 1}");
+        }
+
+        Assert.That(sequence, Is.EqualTo(frames.Length));
+    }
+
+    [Test]
+    public void Latching_and_publishing_allocate_nothing_in_steady_state()
+    {
+        (long latchBytes, long publishBytes, long frames) = VulkanTestDevice.Run((context, support, vulkan) =>
+        {
+            using var texture = new ExternalMemoryTexture(support, vulkan, Size, Size);
+            byte[] frame = ExternalMemoryPattern.Uniform(Size, Size, 5);
+            long latchAllocated = 0;
+            long publishAllocated = 0;
+            for (int i = 0; i < 60; i++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                if (texture.TryBeginWrite(out ExternalMemoryWrite write))
+                {
+                    write.WriteTightRows(frame);
+                    texture.EndWrite(write);
+                }
+
+                long published = GC.GetAllocatedBytesForCurrentThread();
+                _ = texture.Latch();
+                long latched = GC.GetAllocatedBytesForCurrentThread();
+                context.Gl.Finish();
+
+                // The first rounds warm up the JIT and GL entry points.
+                if (i >= 10)
+                {
+                    publishAllocated += published - before;
+                    latchAllocated += latched - published;
+                }
+            }
+
+            return (latchAllocated, publishAllocated, texture.CurrentSequence);
+        });
+
+        Assert.That(frames, Is.GreaterThan(40), "frames went through the ring");
+        Assert.That(latchBytes, Is.Zero, "render thread: Latch");
+        Assert.That(publishBytes, Is.Zero, "producer: TryBeginWrite/WriteTightRows/EndWrite");
+    }
+
     private static byte ValueOf(int frame) => (byte)((frame % 250) + 1);
 
     private static void Publish(ExternalMemoryTexture texture, byte value)

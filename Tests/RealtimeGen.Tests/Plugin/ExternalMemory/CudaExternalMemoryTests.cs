@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using RealtimeGen.Engine;
 using RealtimeGen.Plugin.ExternalMemory;
+using RealtimeGen.Tests.Support;
 
 namespace RealtimeGen.Tests.Plugin.ExternalMemory;
 
@@ -19,8 +20,24 @@ public class CudaExternalMemoryTests
             // Expected here: the import below must fail the same clear way.
         }
 
-        var exception = Assert.Throws<RealtimeGenException>(() => CudaExternalMemory.ImportFd(fd: 0, size: 4096, dedicated: true).Dispose());
+        (string? message, int before, int after) = VulkanTestDevice.Run((context, support, vulkan) =>
+        {
+            using var image = vulkan.CreateImage(16, 16);
+            int countBefore = VulkanTestDevice.OpenMemfdCount();
+            string? error = null;
+            try
+            {
+                CudaExternalMemory.ImportFd(image.ExportFd(), image.AllocationSize, dedicated: true).Dispose();
+            }
+            catch (RealtimeGenException exception)
+            {
+                error = exception.Message;
+            }
 
-        Assert.That(exception!.Message, Does.Contain(CudaRuntime.LibraryNames[0]).And.Contain("Microsoft.ML.OnnxRuntime.Gpu"));
+            return (error, countBefore, VulkanTestDevice.OpenMemfdCount());
+        });
+
+        Assert.That(after, Is.EqualTo(before), "the fd CUDA did not take is closed");
+        Assert.That(message, Does.Contain(CudaRuntime.LibraryNames[0]).And.Contain("Microsoft.ML.OnnxRuntime.Gpu"));
     }
 }
