@@ -39,7 +39,7 @@ public class ClassicGuidanceTests
     public void One_step_mixes_conditional_and_unconditional_predictions_with_the_guidance_scale()
     {
         const double W = 3.0;
-        var request = new GenerationRequest { Prompt = "mossy red brick wall", NegativePrompt = "dark", Steps = 1, Width = 16, Height = 16, GuidanceScale = W, Seed = 5 };
+        var request = new GenerationRequest { Prompt = "mossy red brick wall", NegativePrompt = "dark", Steps = 1, Width = 32, Height = 32, GuidanceScale = W, Seed = 5 };
         float[] x0 = [];
         _pipeline.Generate(request, new byte[LcmPipeline.RgbaByteCount(request)], default, (in LcmStepProgress p) => x0 = p.PredictedLatents.ToArray(), null);
 
@@ -63,7 +63,7 @@ public class ClassicGuidanceTests
     [Test]
     public void Guidance_at_or_below_one_runs_the_conditional_prediction_only()
     {
-        var request = new GenerationRequest { Prompt = "red brick wall", NegativePrompt = "anything", Steps = 2, Width = 16, Height = 16, GuidanceScale = 1.0 };
+        var request = new GenerationRequest { Prompt = "red brick wall", NegativePrompt = "anything", Steps = 2, Width = 32, Height = 32, GuidanceScale = 1.0 };
         byte[] first = _pipeline.Generate(request);
         byte[] second = _pipeline.Generate(request with { NegativePrompt = "something else" });
         Assert.That(second, Is.EqualTo(first));
