@@ -293,6 +293,8 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         _objects[^1] = World.Create(Transform.At(new Vector3(0f, -0.66f, 0f)), new MeshRenderer(plane, floor));
     }
 
+    // Generated albedo arrives without a normal map: the lit shader derives one from it, so brick and stone show
+    // relief under the moving light instead of looking like wallpaper.
     private MaterialHandle Material(Silk.NET.OpenGL.GL gl, (byte, byte, byte) a, (byte, byte, byte) b, int cells) =>
-        _assets.Add(new LitMaterial(_assets.Own(CheckerTexture.Create(gl, 256, cells, a, b))));
+        _assets.Add(new LitMaterial(_assets.Own(CheckerTexture.Create(gl, 256, cells, a, b))) { DeriveNormalFromAlbedo = true });
 }
