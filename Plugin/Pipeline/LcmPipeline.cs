@@ -667,7 +667,8 @@ public sealed class LcmPipeline : IDisposable
             throw new RealtimeGenException(
                 $"Expected width and height that are multiples of {multiple} between {multiple} and {max} for the model at " +
                 $"{Package.Directory}; found {request.Width}×{request.Height}. The VAE works on 8×8 pixel cells and the UNet " +
-                $"halves the latent {BitOperations.Log2((uint)multiple) - 3} time(s): round to e.g. 128 or 256.");
+                $"halves the latent {BitOperations.Log2((uint)multiple) - 3} time(s): round to e.g. " +
+                $"{Math.Clamp(RoundUp(request.Width, multiple), multiple, max)}×{Math.Clamp(RoundUp(request.Height, multiple), multiple, max)}.");
         }
 
         if (request.Seamless && _options.SeamlessPadding < 1)

@@ -99,6 +99,16 @@ def write_card(run, package):
         "The weights, data generator and recipe are RealtimeGen's own work, under the repository's licence. "
         "No third-party data or weights were used.", "",
         "## Limitations", "",
+    ]
+    four = next((r for r in (ev or {}).get("rows", []) if r["kind"] == "lcm" and r["steps"] == 4), None)
+    if four and min(four["family_acc_seen"], four["colour_acc_seen"]) < 0.8:
+        lines += [
+            f"- **Below the project's quality bar.** At 4 steps the judge finds the prompted family in "
+            f"{four['family_acc_seen']:.0%} and the prompted colour in {four['colour_acc_seen']:.0%} of images "
+            "(bar: 80% each): the networks make tileable, noise-like textures that barely follow the caption (most drift to blue and purple). Use it to run "
+            "the plugin end to end, not for its looks; a user's SD-class LCM export gives real textures.",
+        ]
+    lines += [
         "- Knows only the 12 families, 12 colours and 9 modifier words of its data; other words map to their BPE "
         "pieces and are mostly ignored.",
         "- Small and CPU-trained: textures are plausible at a glance, not photographic; fine detail (mortar lines, "

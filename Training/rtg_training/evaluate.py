@@ -284,9 +284,9 @@ def sheets(run):
     os.makedirs(out, exist_ok=True)
     cfg = run.cfg
     data = np.load(run.path("data.npz"))
-    fam = data["family"]
+    fam, images = data["family"], data["images"]  # each NpzFile lookup reads the whole array again: once
     picks = [np.flatnonzero(fam == f)[:6] for f in range(len(TX.FAMILIES))]
-    write_png(f"{out}/dataset.png", grid([data["images"][i] for p in picks for i in p], 12))
+    write_png(f"{out}/dataset.png", grid([images[i] for p in picks for i in p], 12))
     sampler = Sampler(run)
     prompts = SHEET_PROMPTS[:4] if cfg.name == "smoke" else SHEET_PROMPTS
     columns = [("lcm", 1, LCM_GUIDANCE), ("lcm", 2, LCM_GUIDANCE), ("lcm", 4, LCM_GUIDANCE),

@@ -69,8 +69,8 @@ public class AssetCommandsTests
     [Test]
     public void Vary_keeps_the_size_and_seamlessness_of_a_tiling_input()
     {
-        Assert.That(Run("generate", "moss", "--size", "256x128", "--seamless", "--threads", "1", "--output", File("moss.png")).Code, Is.EqualTo(ExitCode.Ok));
-        var (code, output, error) = Run("vary", File("moss.png"), "--strength", "0.5", "--count", "2", "--threads", "1", "--prompt", "moss");
+        Assert.That(Run("generate", "moss", "--size", "256x128", "--seamless", "--no-watermark", "--threads", "1", "--output", File("moss.png")).Code, Is.EqualTo(ExitCode.Ok));
+        var (code, output, error) = Run("vary", File("moss.png"), "--strength", "0.5", "--count", "2", "--threads", "1", "--prompt", "moss", "--no-watermark");
 
         Assert.That(code, Is.EqualTo(ExitCode.Ok), error);
         Assert.That(error, Does.Contain("256×128").And.Contain(" seamless"));
