@@ -16,5 +16,10 @@ public sealed record GenerationServiceOptions
     public int PreviewInterval { get; init; } = 2;
 
     /// <summary>Priority of the worker threads; the render thread keeps its core.</summary>
-    public WorkerPriority WorkerPriority { get; init; } = WorkerPriority.Idle;
+    /// <remarks>
+    /// Low (nice 19), not Idle, by default: a garbage collection must bring every managed thread to a safe point, and a
+    /// SCHED_IDLE worker on saturated cores may get no CPU for seconds, stalling the render thread with it (the suspected
+    /// cause of a 31 s frame in the demo while a build ran). Nice 19 still yields the core but always makes progress.
+    /// </remarks>
+    public WorkerPriority WorkerPriority { get; init; } = WorkerPriority.Low;
 }

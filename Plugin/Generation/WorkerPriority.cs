@@ -9,6 +9,9 @@ public enum WorkerPriority
     /// <summary>Lowest nice value (19 on Linux, below normal elsewhere): the render thread wins a contended core.</summary>
     Low,
 
-    /// <summary>Linux SCHED_IDLE: runs only on otherwise idle CPU time; falls back to <see cref="Low"/> elsewhere.</summary>
+    /// <summary>
+    /// Linux SCHED_IDLE: runs only on otherwise idle CPU time; falls back to <see cref="Low"/> elsewhere. On saturated
+    /// cores the worker can starve, and a garbage collection that waits for it stalls every thread.
+    /// </summary>
     Idle,
 }

@@ -28,7 +28,7 @@ internal static class FramePacingBench
         string modelDirectory,
         int frames,
         ILogger logger,
-        WorkerPriority workerPriority = WorkerPriority.Idle,
+        WorkerPriority workerPriority = WorkerPriority.Low,
         int paceHz = 0)
     {
         var runs = new List<FramePacingRun>(3);

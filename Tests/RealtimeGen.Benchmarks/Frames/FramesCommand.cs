@@ -21,7 +21,7 @@ internal static class FramesCommand
         int height = 540;
         string? model = null;
         string output = Path.Combine("out", "bench");
-        var priority = WorkerPriority.Idle;
+        var priority = WorkerPriority.Low;
         int paceHz = 0;
         for (int i = 0; i < args.Count; i++)
         {
