@@ -209,8 +209,7 @@ def eval(run):  # noqa: A001 (the stage is called eval)
     col = np.array([s.colour for s in specs])
     held = np.array([TX.is_held_out(s.family, s.colour) for s in specs])
     real = _real_set(run)
-    with torch.no_grad():
-        _, _, real_feats = _judge_all(judge, real["images"])
+    real_pf, real_pc, real_feats = _judge_all(judge, real["images"])
     # Diversity: the same prompt under eval_seeds seeds; mean pairwise feature distance, relative to real
     # samples of one spec under different texture seeds (1.0 = as varied as the data).
     div_specs = specs[::max(1, len(specs) // cfg.eval_diversity_prompts)][:cfg.eval_diversity_prompts]
@@ -230,21 +229,21 @@ def eval(run):  # noqa: A001 (the stage is called eval)
             pf, pc, feats = _judge_all(judge, images)
         groups = [np.concatenate([sampler.images([s.caption()], m, cfg.seed + 20_000 + k) for k in range(cfg.eval_seeds)])
                   for s in div_specs]
+        seams = [seam_ratio(im) for im in images]
         row = {
             "method": _method_name(m), "kind": m[0], "steps": m[1], "guidance": m[2],
             "family_acc_seen": float((pf == fam)[~held].mean()), "colour_acc_seen": float((pc == col)[~held].mean()),
             "family_acc_heldout": float((pf == fam)[held].mean()), "colour_acc_heldout": float((pc == col)[held].mean()),
             "fid_judge": frechet_distance(feats, real_feats),
             "diversity": _diversity(judge, groups) / real_div,
-            "seam_ratio_mean": float(np.mean([seam_ratio(im) for im in images])),
-            "seam_ratio_max": float(np.max([seam_ratio(im) for im in images])),
+            "seam_ratio_mean": float(np.mean(seams)),
+            "seam_ratio_max": float(np.max(seams)),
             "ms_per_image": 1000 * per_image, "images": int(len(images)),
         }
         rows.append(row)
         run.p.step("eval", mi + 1, len(METHODS), t_all,
                    f"{row['method']}: family {row['family_acc_seen']:.2f}/{row['family_acc_heldout']:.2f}, "
                    f"colour {row['colour_acc_seen']:.2f}/{row['colour_acc_heldout']:.2f}, FID {row['fid_judge']:.2f}")
-    real_pf, real_pc, _ = _judge_all(judge, real["images"])
     result = {"rows": rows, "prompts": len(prompts), "heldout_prompts": int(held.sum()),
               "real_images": len(real["images"]), "judge_on_real": {
                   "family": float((real_pf == real["family"]).mean()), "colour": float((real_pc == real["colour"]).mean())},
