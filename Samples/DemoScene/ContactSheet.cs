@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using RealtimeGen.Engine.Rendering;
 
 namespace RealtimeGen.Samples.DemoScene;
@@ -5,14 +6,20 @@ namespace RealtimeGen.Samples.DemoScene;
 /// <summary>
 /// Collects downscaled frames into a grid and writes it as one PNG, with a text index of what each cell shows.
 /// </summary>
-/// <remarks>Capture happens on the GL thread after a frame was drawn; it reads the framebuffer back, so it stalls
-/// that frame: use it for documenting a run, not in frames being measured.</remarks>
+/// <remarks>
+/// <see cref="Add"/> runs on the GL thread inside a frame, so it only copies the frame into a pooled buffer; the
+/// box filter runs on the thread pool. Frames arrive through a <see cref="FrameReadback"/>, so the frame that asked
+/// for a capture never waits for the read-back either.
+/// </remarks>
 internal sealed class ContactSheet
 {
     private readonly int _columns;
     private readonly int _scale;
-    private readonly List<(byte[] Pixels, string Label)> _cells = [];
-    private byte[] _frame = [];
+    private readonly List<Task<byte[]>> _cells = [];
+    private readonly List<string> _labels = [];
+    private readonly ConcurrentBag<byte[]> _frames = [];
+    private int _cellWidth;
+    private int _cellHeight;
 
     public ContactSheet(int columns, int scale)
     {
@@ -22,24 +29,31 @@ internal sealed class ContactSheet
 
     public int Count => _cells.Count;
 
-    /// <summary>Reads the just-drawn frame, box-filters it down by the sheet's scale and keeps it with <paramref name="label"/>.</summary>
-    public void Capture(Silk.NET.OpenGL.GL gl, uint framebuffer, int width, int height, string label)
+    /// <summary>Keeps <paramref name="rgba"/> (RGBA8, bottom row first, as GL reads it) as the next cell, labelled <paramref name="label"/>.</summary>
+    public void Add(ReadOnlySpan<byte> rgba, int width, int height, string label)
     {
-        var size = width * height * 4;
-        if (_frame.Length != size)
+        if (_cells.Count > 0 && (width / _scale != _cellWidth || height / _scale != _cellHeight))
         {
-            _frame = new byte[size];
+            return; // A resized window: the grid keeps the first frame's cell size.
         }
 
-        Screenshot.Capture(gl, framebuffer, width, height, _frame);
-        CellWidth = width / _scale;
-        CellHeight = height / _scale;
-        _cells.Add((Downscale(_frame, width, CellWidth, CellHeight, _scale), label));
+        _cellWidth = width / _scale;
+        _cellHeight = height / _scale;
+        if (!_frames.TryTake(out byte[]? frame) || frame.Length != rgba.Length)
+        {
+            frame = new byte[rgba.Length];
+        }
+
+        rgba.CopyTo(frame);
+        int cellWidth = _cellWidth, cellHeight = _cellHeight, scale = _scale;
+        _cells.Add(Task.Run(() =>
+        {
+            byte[] cell = Downscale(frame, width, height, cellWidth, cellHeight, scale);
+            _frames.Add(frame);
+            return cell;
+        }));
+        _labels.Add(label);
     }
-
-    private int CellWidth { get; set; }
-
-    private int CellHeight { get; set; }
 
     /// <summary>Writes the grid to <paramref name="pngPath"/> and the labels, one per cell in reading order, beside it.</summary>
     public void Write(string pngPath, string indexPath)
@@ -52,49 +66,56 @@ internal sealed class ContactSheet
         const int Gap = 4;
         var rows = (_cells.Count + _columns - 1) / _columns;
         var columns = Math.Min(_columns, _cells.Count);
-        var sheetWidth = (columns * CellWidth) + ((columns + 1) * Gap);
-        var sheetHeight = (rows * CellHeight) + ((rows + 1) * Gap);
+        var sheetWidth = (columns * _cellWidth) + ((columns + 1) * Gap);
+        var sheetHeight = (rows * _cellHeight) + ((rows + 1) * Gap);
         var sheet = new byte[sheetWidth * sheetHeight * 4];
         sheet.AsSpan().Fill(255);
         var index = new List<string>(_cells.Count);
         for (var c = 0; c < _cells.Count; c++)
         {
-            var x0 = Gap + ((c % _columns) * (CellWidth + Gap));
-            var y0 = Gap + ((c / _columns) * (CellHeight + Gap));
-            for (var y = 0; y < CellHeight; y++)
+            byte[] pixels = _cells[c].GetAwaiter().GetResult();
+            var x0 = Gap + ((c % _columns) * (_cellWidth + Gap));
+            var y0 = Gap + ((c / _columns) * (_cellHeight + Gap));
+            for (var y = 0; y < _cellHeight; y++)
             {
-                _cells[c].Pixels.AsSpan(y * CellWidth * 4, CellWidth * 4)
-                    .CopyTo(sheet.AsSpan((((y0 + y) * sheetWidth) + x0) * 4));
+                pixels.AsSpan(y * _cellWidth * 4, _cellWidth * 4).CopyTo(sheet.AsSpan((((y0 + y) * sheetWidth) + x0) * 4));
             }
 
-            index.Add($"cell {c} (row {c / _columns}, column {c % _columns}): {_cells[c].Label}");
+            index.Add($"cell {c} (row {c / _columns}, column {c % _columns}): {_labels[c]}");
         }
 
         ImageFile.SavePng(pngPath, sheetWidth, sheetHeight, sheet);
         File.WriteAllLines(indexPath, index);
     }
 
-    private static byte[] Downscale(byte[] source, int sourceWidth, int width, int height, int scale)
+    // Box filter by `scale`; source rows are bottom-first, cell rows top-first.
+    private static byte[] Downscale(byte[] source, int sourceWidth, int sourceHeight, int width, int height, int scale)
     {
         var result = new byte[width * height * 4];
         var area = scale * scale;
+        Span<int> sum = stackalloc int[4];
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
+                sum.Clear();
+                for (var dy = 0; dy < scale; dy++)
+                {
+                    var row = (sourceHeight - 1 - ((y * scale) + dy)) * sourceWidth;
+                    for (var dx = 0; dx < scale; dx++)
+                    {
+                        var p = (row + (x * scale) + dx) * 4;
+                        sum[0] += source[p];
+                        sum[1] += source[p + 1];
+                        sum[2] += source[p + 2];
+                        sum[3] += source[p + 3];
+                    }
+                }
+
+                var o = ((y * width) + x) * 4;
                 for (var ch = 0; ch < 4; ch++)
                 {
-                    var sum = 0;
-                    for (var dy = 0; dy < scale; dy++)
-                    {
-                        var row = ((y * scale) + dy) * sourceWidth;
-                        for (var dx = 0; dx < scale; dx++)
-                        {
-                            sum += source[((row + (x * scale) + dx) * 4) + ch];
-                        }
-                    }
-
-                    result[(((y * width) + x) * 4) + ch] = (byte)(sum / area);
+                    result[o + ch] = (byte)(sum[ch] / area);
                 }
             }
         }

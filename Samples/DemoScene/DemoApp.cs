@@ -42,6 +42,9 @@ internal sealed class DemoApp : IFramePhases, IDisposable
     private readonly Texture2D?[] _syncTextures = new Texture2D?[ObjectNames.Length];
     private readonly Queue<(int Index, GenerationRequest Request, long RequestedAt)> _syncQueue = new();
     private readonly long[] _seeds = [1, 2, 3, 4, 5];
+    private readonly FrameReadback.Consumer _toContactSheet;
+    private FrameReadback? _readback;
+    private int _sheetRequests;
     private bool _titleDirty = true;
 
     public DemoApp(
@@ -52,6 +55,7 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         TextureGenerationPluginOptions? pluginOptions = null)
     {
         _context = context;
+        _toContactSheet = (rgba, width, height, tag) => ContactSheet?.Add(rgba, width, height, (string)tag!);
         World = new World();
         _renderer = new Renderer(context.Gl);
         _sceneRender = new SceneRenderSystem(World, _assets, _renderer);
@@ -200,9 +204,9 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         _camera.AspectRatio = _context.Width / (float)Math.Max(1, _context.Height);
         _renderer.BeginFrame(_context, Sky);
         _sceneRender.Draw(_camera, in _lighting);
-        if (ContactSheet is { } sheet && Plugin is not null && Plugin.Generation.Updates.Length > 0 && sheet.Count < ContactSheetLimit)
+        if (ContactSheet is not null)
         {
-            sheet.Capture(_context.Gl, _context.DefaultFramebuffer, _context.Width, _context.Height, DescribeUpdates(Plugin.Generation.Updates));
+            RequestContactSheetCell();
         }
 
         if (CapturePath is { } path)
@@ -224,14 +228,39 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         }
     }
 
+    /// <summary>Waits for the contact sheet's outstanding read-backs (end of a run, not inside frames).</summary>
+    public void FlushContactSheet() => _readback?.Flush(_toContactSheet);
+
     public void Dispose()
     {
         // Workers stop before the GL objects they write into go away.
+        _readback?.Dispose();
         Plugin?.Dispose();
         _syncPipeline?.Dispose();
         _systems.Dispose();
         _renderer.Dispose();
         _assets.Dispose();
+    }
+
+    // A frame in which a generated image reached a texture is read back asynchronously; the cell is added frames
+    // later, when its fence has signalled, so neither the read-back nor the downscale lands in a measured frame.
+    private void RequestContactSheetCell()
+    {
+        if (_readback is { } old && (old.Width != _context.Width || old.Height != _context.Height))
+        {
+            old.Flush(_toContactSheet);
+            old.Dispose();
+            _readback = null;
+        }
+
+        _readback ??= new FrameReadback(_context.Gl, _context.Width, _context.Height);
+        if (Plugin is not null && Plugin.Generation.Updates.Length > 0 && _sheetRequests < ContactSheetLimit && _readback.HasFreeSlot
+            && _readback.TryRequest(_context.DefaultFramebuffer, DescribeUpdates(Plugin.Generation.Updates)))
+        {
+            _sheetRequests++;
+        }
+
+        _readback.Poll(_toContactSheet);
     }
 
     private string DescribeUpdates(ReadOnlySpan<TextureUpdate> updates)

@@ -107,13 +107,15 @@ internal static class DemoRun
             }
         }
 
+        // The measured frames end here: the last-frame capture below reads back and encodes a PNG synchronously.
+        var summary = loop.Stats.Summarize();
         app.CapturePath = Path.Combine(output, "last-frame.png");
         if (options.Frames is not { } total || loop.FrameCount < total)
         {
             loop.RunFrame(app);
         }
 
-        var summary = loop.Stats.Summarize();
+        app.FlushContactSheet();
         var summaryLine = summary.ToString();
         DemoLog.FrameSummary(logger, summaryLine);
         summary.WriteJson(Path.Combine(output, "frame-stats.json"));
