@@ -42,4 +42,11 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Asset cache evicted {Folder} ({Bytes} bytes) to stay under {Cap} bytes")]
     public static partial void CacheEvicted(ILogger logger, string folder, long bytes, long cap);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning,
+        Message = "Asset cache cannot store generated textures ({Problem}); generation carries on without storing (reported once)")]
+    public static partial void CacheStoreFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Asset cache entry {Hash} could not be read ({Problem}); it is generated instead")]
+    public static partial void CacheReadFailed(ILogger logger, string hash, string problem);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RealtimeGen.Engine.Ecs;
+using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Engine.Scene;
@@ -49,7 +50,10 @@ public sealed class TextureGenerationPlugin : IDisposable
         Sink = sink;
         _ownsSink = ownsSink;
         World = world;
-        Service = new GenerationService(sink, backendFactory, options.Service, logger);
+        AssetCache? cache = options.CacheDirectory is { } folder
+            ? new AssetCache(folder, options.CacheMaxBytes, logger, requireWritable: false)
+            : null;
+        Service = new GenerationService(sink, backendFactory, options.Service, logger, cache);
         Generation = new TextureGenerationSystem(world, Service, sink, options.AuditPerFrame);
         if (assets is not null)
         {

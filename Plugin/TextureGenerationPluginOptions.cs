@@ -1,3 +1,4 @@
+using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Streaming;
@@ -16,6 +17,16 @@ public sealed record TextureGenerationPluginOptions
     /// <summary>Pipeline options for a package loaded by <see cref="TextureGenerationPlugin.Load"/> (inference threads
     /// default to one fewer than the cores, leaving one for the frame).</summary>
     public LcmPipelineOptions Pipeline { get; init; } = new();
+
+    /// <summary>
+    /// Folder of the <see cref="AssetCache"/> (the one <c>realtimegen bake</c> fills) to serve repeated requests from
+    /// without inference and to store finished textures in; null (the default) for no cache. A folder that cannot be
+    /// written is still read; the problem is logged once.
+    /// </summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Size cap of the cache in <see cref="CacheDirectory"/>, in bytes.</summary>
+    public long CacheMaxBytes { get; init; } = AssetCache.DefaultMaxBytes;
 
     /// <summary>Tracked entities re-checked per frame for direct request edits and destruction.</summary>
     public int AuditPerFrame { get; init; } = 16;

@@ -27,8 +27,15 @@ public sealed class AssetCache
     private readonly ILogger _logger;
 
     /// <summary>Opens (creating it if needed) the cache in <paramref name="root"/>.</summary>
-    /// <exception cref="RealtimeGenException">The folder cannot be created or is not writable.</exception>
-    public AssetCache(string root, long maxBytes = DefaultMaxBytes, ILogger? logger = null)
+    /// <param name="root">The cache folder.</param>
+    /// <param name="maxBytes">Size cap.</param>
+    /// <param name="logger">Log; none when null.</param>
+    /// <param name="requireWritable">Throw when the folder cannot be written. When false, a folder that cannot be written
+    /// is opened for reading only (e.g. a baked cache shipped on read-only media): <see cref="WriteProblem"/> says why,
+    /// and <see cref="Put"/> throws.</param>
+    /// <exception cref="RealtimeGenException">The folder cannot be created or is not writable, and
+    /// <paramref name="requireWritable"/> is true.</exception>
+    public AssetCache(string root, long maxBytes = DefaultMaxBytes, ILogger? logger = null, bool requireWritable = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
@@ -44,10 +51,16 @@ public sealed class AssetCache
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RealtimeGenException(
-                $"Asset cache folder {Root} is not writable ({e.Message}). Choose a writable folder (--cache DIR) or fix its permissions.", e);
+            WriteProblem = $"Asset cache folder {Root} is not writable ({e.Message}). Choose a writable folder (--cache DIR) or fix its permissions.";
+            if (requireWritable)
+            {
+                throw new RealtimeGenException(WriteProblem, e);
+            }
         }
     }
+
+    /// <summary>Why the folder could not be written when the cache was opened, or null when it could.</summary>
+    public string? WriteProblem { get; }
 
     /// <summary>The cache folder.</summary>
     public string Root { get; }

@@ -12,6 +12,9 @@ public record struct GenerationProgress
     /// <summary>Milliseconds from the request to the latest image that reached the texture.</summary>
     public double LatencyMs { get; set; }
 
+    /// <summary>True when the latest image came from the asset cache (no inference ran).</summary>
+    public bool FromCache { get; set; }
+
     /// <summary>The <see cref="TextureRequest.Version"/> this progress is for.</summary>
     public int Version { get; set; }
 

@@ -21,4 +21,8 @@ public readonly record struct GenerationEvent(
     StagingSlot? Slot,
     int Width,
     int Height,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary>True for a final image read from the asset cache instead of generated.</summary>
+    public bool FromCache { get; init; }
+}

@@ -3,6 +3,8 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RealtimeGen.Engine;
+using RealtimeGen.Engine.Rendering;
+using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Streaming;
 
@@ -11,7 +13,9 @@ namespace RealtimeGen.Plugin.Generation;
 /// <summary>
 /// Runs generation jobs on worker threads that own the backends (pipelines): a bounded priority queue, one live job
 /// per key (a newer submission cancels the queued or running older one), previews per the preview policy, and
-/// failures reported as events while the service carries on.
+/// failures reported as events while the service carries on. With an <see cref="AssetCache"/>, a job whose key
+/// (<see cref="IGenerationBackend.CacheKeyOf"/>) is cached is served from disk by its worker without inference, and
+/// each generated final image is stored by its worker after it was published.
 /// </summary>
 /// <remarks>
 /// <see cref="Submit"/>, <see cref="Cancel"/>, <see cref="TryRead"/> and <see cref="QueuedCount"/> belong to one
@@ -30,12 +34,25 @@ public sealed class GenerationService : IDisposable
     private readonly ConcurrentQueue<GenerationJob> _handedOut = new();
     private readonly ConcurrentQueue<GenerationEvent> _events = new();
     private readonly Thread[] _workers;
+    private readonly AssetCache? _cache;
     private long _nextId;
     private int _running;
+    private long _inferences;
+    private long _cacheHits;
+    private long _cacheStores;
+    private long _cacheStoreFailures;
+    private int _storeFailureLogged;
     private volatile bool _stopping;
 
     /// <summary>Starts the workers; each calls <paramref name="backendFactory"/> once on its own thread.</summary>
-    public GenerationService(ITextureSink sink, Func<IGenerationBackend> backendFactory, GenerationServiceOptions? options = null, ILogger? logger = null)
+    /// <param name="sink">Where images go.</param>
+    /// <param name="backendFactory">Makes each worker's backend, on that worker.</param>
+    /// <param name="options">Workers, queue and previews; defaults when null.</param>
+    /// <param name="logger">Log; none when null.</param>
+    /// <param name="cache">Asset cache that final images are read from and stored to; null for none. A cache that
+    /// cannot be written (see <see cref="AssetCache.WriteProblem"/>) is still read; the problem is logged once.</param>
+    public GenerationService(
+        ITextureSink sink, Func<IGenerationBackend> backendFactory, GenerationServiceOptions? options = null, ILogger? logger = null, AssetCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(backendFactory);
@@ -46,6 +63,12 @@ public sealed class GenerationService : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.QueueCapacity, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.PreviewInterval, nameof(options));
         _logger = logger ?? NullLogger.Instance;
+        _cache = cache;
+        if (cache?.WriteProblem is { } problem)
+        {
+            ReportStoreFailure(problem);
+        }
+
         _queue = new List<GenerationJob>(_options.QueueCapacity);
         _workers = new Thread[_options.WorkerCount];
         for (int i = 0; i < _workers.Length; i++)
@@ -60,6 +83,21 @@ public sealed class GenerationService : IDisposable
 
     /// <summary>Jobs a worker is running.</summary>
     public int RunningCount => Volatile.Read(ref _running);
+
+    /// <summary>The asset cache, or null when none is used.</summary>
+    public AssetCache? Cache => _cache;
+
+    /// <summary>Jobs whose backend ran to the end (inference done; cache hits are not counted).</summary>
+    public long CompletedInferenceCount => Interlocked.Read(ref _inferences);
+
+    /// <summary>Jobs served from the asset cache without inference.</summary>
+    public long CacheHitCount => Interlocked.Read(ref _cacheHits);
+
+    /// <summary>Final images stored to the asset cache.</summary>
+    public long CacheStoreCount => Interlocked.Read(ref _cacheStores);
+
+    /// <summary>Final images the asset cache could not store (the first failure is logged, later ones only counted).</summary>
+    public long CacheStoreFailureCount => Interlocked.Read(ref _cacheStoreFailures);
 
     /// <summary>
     /// Queues a job for <paramref name="key"/>, cancelling that key's queued or running job. When the queue is full the
@@ -291,7 +329,20 @@ public sealed class GenerationService : IDisposable
             }
 
             token.ThrowIfCancellationRequested();
-            backend.Generate(job, new JobOutput(this, job), token);
+            AssetKey? key = _cache is null ? null : backend.CacheKeyOf(job.Request);
+            if (key is not null && TryServeFromCache(job, key, token))
+            {
+                Interlocked.Increment(ref _cacheHits);
+                return;
+            }
+
+            var output = new JobOutput(this, job, keepsFinal: key is not null);
+            backend.Generate(job, output, token);
+            Interlocked.Increment(ref _inferences);
+            if (key is not null && output.KeptFinal is { } final && !_stopping)
+            {
+                Store(key, final, job.Request);
+            }
         }
         catch (Exception) when (token.IsCancellationRequested)
         {
@@ -302,6 +353,62 @@ public sealed class GenerationService : IDisposable
             string reason = e.Message;
             PluginLog.JobFailed(_logger, job.Id, reason);
             Post(new GenerationEvent(GenerationEventKind.Failed, job.Id, job.Key, 0, job.Request.Steps, null, 0, 0, reason));
+        }
+    }
+
+    // Worker: a verified entry's albedo goes into a slot as the job's final image. Any read problem is a miss.
+    private bool TryServeFromCache(GenerationJob job, AssetKey key, CancellationToken token)
+    {
+        Image albedo;
+        try
+        {
+            if (!_cache!.TryGet(key, out AssetEntry? entry))
+            {
+                return false;
+            }
+
+            albedo = ImageFile.Load(entry.AlbedoPath);
+        }
+        catch (Exception e) when (e is RealtimeGenException or IOException or UnauthorizedAccessException)
+        {
+            // Evicted or replaced between the check and the read, or unreadable: generate instead.
+            PluginLog.CacheReadFailed(_logger, key.Hash, e.Message);
+            return false;
+        }
+
+        if (albedo.Width != job.Request.Width || albedo.Height != job.Request.Height)
+        {
+            PluginLog.CacheReadFailed(_logger, key.Hash, $"albedo is {albedo.Width}×{albedo.Height}, expected {job.Request.Width}×{job.Request.Height}");
+            return false;
+        }
+
+        var output = new JobOutput(this, job, keepsFinal: false);
+        StagingSlot slot = output.AcquireFinalSlot(token);
+        albedo.Pixels.CopyTo(slot.GetSpan(job.ByteCount));
+        output.PublishCachedFinal(slot);
+        return true;
+    }
+
+    // Worker, after the final image was published: a failure to store costs the next hit, never the job.
+    private void Store(AssetKey key, byte[] albedo, GenerationRequest request)
+    {
+        try
+        {
+            _cache!.Put(key, AssetImages.FromAlbedo(albedo, request.Width, request.Height, request.Seamless));
+            Interlocked.Increment(ref _cacheStores);
+        }
+        catch (Exception e) when (e is RealtimeGenException or IOException or UnauthorizedAccessException)
+        {
+            Interlocked.Increment(ref _cacheStoreFailures);
+            ReportStoreFailure(e.Message);
+        }
+    }
+
+    private void ReportStoreFailure(string problem)
+    {
+        if (Interlocked.Exchange(ref _storeFailureLogged, 1) == 0)
+        {
+            PluginLog.CacheStoreFailed(_logger, problem);
         }
     }
 }

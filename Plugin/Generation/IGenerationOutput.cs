@@ -15,6 +15,13 @@ public interface IGenerationOutput
     /// <summary>Takes a slot for the final image, waiting for one to be recycled.</summary>
     StagingSlot AcquireFinalSlot(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Worker memory that the final image must be written to as well as its slot (a slot may be write-only mapped
+    /// memory), so that the service can store it in the asset cache; empty when the final image is not kept.
+    /// </summary>
+    /// <param name="byteCount">The job's <see cref="GenerationJob.ByteCount"/>.</param>
+    Span<byte> FinalImageCopy(int byteCount);
+
     /// <summary>Hands a written preview to the main thread.</summary>
     void PublishPreview(StagingSlot slot, int stepsDone, int steps);
 

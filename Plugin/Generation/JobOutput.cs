@@ -3,21 +3,57 @@ using RealtimeGen.Plugin.Streaming;
 namespace RealtimeGen.Plugin.Generation;
 
 /// <summary>The <see cref="IGenerationOutput"/> of one running job: slots from the service's sink, events to its queue.</summary>
-internal sealed class JobOutput(GenerationService service, GenerationJob job) : IGenerationOutput
+/// <param name="service">The service the job runs on.</param>
+/// <param name="job">The job.</param>
+/// <param name="keepsFinal">Whether the final image is kept in worker memory (for the asset cache).</param>
+internal sealed class JobOutput(GenerationService service, GenerationJob job, bool keepsFinal) : IGenerationOutput
 {
+    private byte[]? _finalCopy;
+
+    /// <summary>The kept final image, once the backend has asked for the copy and published the final; else null.</summary>
+    public byte[]? KeptFinal => FinalPublished ? _finalCopy : null;
+
+    /// <summary>Whether <see cref="PublishFinal"/> was called.</summary>
+    public bool FinalPublished { get; private set; }
+
     public bool WantsPreview(int stepsDone, int steps) => service.WantsPreview(stepsDone, steps);
 
     public StagingSlot? TryAcquirePreviewSlot() => service.Sink.TryAcquireSlot(out StagingSlot? slot) ? slot : null;
 
     public StagingSlot AcquireFinalSlot(CancellationToken cancellationToken) => service.Sink.AcquireSlot(cancellationToken);
 
-    public void PublishPreview(StagingSlot slot, int stepsDone, int steps) => Publish(GenerationEventKind.Preview, slot, stepsDone, steps);
+    public Span<byte> FinalImageCopy(int byteCount)
+    {
+        if (!keepsFinal)
+        {
+            return [];
+        }
 
-    public void PublishFinal(StagingSlot slot, int steps) => Publish(GenerationEventKind.Final, slot, steps, steps);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(byteCount, job.ByteCount);
+
+        // Exactly the image's size: the array becomes the cache entry's albedo as it is.
+        _finalCopy ??= new byte[byteCount];
+        return _finalCopy;
+    }
+
+    public void PublishPreview(StagingSlot slot, int stepsDone, int steps) => Publish(GenerationEventKind.Preview, slot, stepsDone, steps, false);
+
+    public void PublishFinal(StagingSlot slot, int steps)
+    {
+        FinalPublished = true;
+        Publish(GenerationEventKind.Final, slot, steps, steps, false);
+    }
+
+    /// <summary>Hands a final image read from the asset cache to the main thread.</summary>
+    public void PublishCachedFinal(StagingSlot slot)
+    {
+        FinalPublished = true;
+        Publish(GenerationEventKind.Final, slot, job.Request.Steps, job.Request.Steps, true);
+    }
 
     public void Release(StagingSlot slot) => service.Sink.ReleaseSlot(slot);
 
-    private void Publish(GenerationEventKind kind, StagingSlot slot, int step, int steps)
+    private void Publish(GenerationEventKind kind, StagingSlot slot, int step, int steps, bool fromCache)
     {
         // An image of a job that was replaced meanwhile would only be discarded by the reader.
         if (job.CancellationToken.IsCancellationRequested)
@@ -26,6 +62,6 @@ internal sealed class JobOutput(GenerationService service, GenerationJob job) : 
             return;
         }
 
-        service.Post(new GenerationEvent(kind, job.Id, job.Key, step, steps, slot, job.Request.Width, job.Request.Height, null));
+        service.Post(new GenerationEvent(kind, job.Id, job.Key, step, steps, slot, job.Request.Width, job.Request.Height, null) { FromCache = fromCache });
     }
 }

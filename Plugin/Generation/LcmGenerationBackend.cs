@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Streaming;
 
@@ -14,6 +15,7 @@ public sealed class LcmGenerationBackend : IGenerationBackend
     private GenerationJob? _job;
     private IGenerationOutput? _output;
     private int _steps;
+    private string? _modelHash;
 
     /// <summary>Wraps <paramref name="pipeline"/>, which must not be used elsewhere while jobs run.</summary>
     /// <param name="pipeline">The pipeline.</param>
@@ -51,9 +53,17 @@ public sealed class LcmGenerationBackend : IGenerationBackend
         try
         {
             GenerationRequest request = job.Request;
-            Span<byte> rgba = final.GetSpan(job.ByteCount);
+            Span<byte> slot = final.GetSpan(job.ByteCount);
+            Span<byte> copy = output.FinalImageCopy(job.ByteCount);
+
+            // A kept image is decoded into worker memory and copied on: the slot may be write-only mapped memory.
+            Span<byte> rgba = copy.IsEmpty ? slot : copy;
             Pipeline.Generate(request, rgba, default, StepCallback, null, cancellationToken);
             CompleteFinalImage(rgba, request.Width, request.Height);
+            if (!copy.IsEmpty)
+            {
+                copy.CopyTo(slot);
+            }
         }
         catch
         {
@@ -67,6 +77,22 @@ public sealed class LcmGenerationBackend : IGenerationBackend
         }
 
         output.PublishFinal(final, _steps);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The key of <see cref="AssetKey.For"/> with the package's <see cref="ModelFingerprint"/> and the
+    /// pipeline's watermark setting, as the baker uses, so baked assets are hits; null with a
+    /// <see cref="FinalImageFilter"/>, whose effect no key can name.</remarks>
+    public AssetKey? CacheKeyOf(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (FinalImageFilter is not null)
+        {
+            return null;
+        }
+
+        _modelHash ??= ModelFingerprint.Compute(Pipeline.Package.Directory);
+        return AssetKey.For(request, _modelHash, Pipeline.Options.Watermark);
     }
 
     /// <inheritdoc/>

@@ -18,7 +18,9 @@ namespace RealtimeGen.Plugin.Systems;
 /// <remarks>
 /// Latest wins: a newer request for an entity cancels its older job, and images of replaced jobs are discarded.
 /// Destroying the entity, or removing its request, cancels its job. A failed job adds <see cref="GenerationFailed"/>
-/// and leaves the last good texture. After warm-up a frame without new or changed requests allocates nothing.
+/// and leaves the last good texture. After warm-up a frame without new or changed requests allocates nothing. A
+/// request found in the service's asset cache arrives as a final image with no previews, read and decoded on the
+/// worker (<see cref="TextureUpdate.FromCache"/>), so this system does no file work.
 /// </remarks>
 public sealed class TextureGenerationSystem : ISystem<FrameTime>
 {
@@ -292,8 +294,8 @@ public sealed class TextureGenerationSystem : ISystem<FrameTime>
         _sink.Submit(e.Slot!, tracked.Handle, e.Width, e.Height);
         double latencyMs = Stopwatch.GetElapsedTime(tracked.SubmittedAt).TotalMilliseconds;
         ref GenerationProgress progress = ref _world.Get<GenerationProgress>(tracked.Entity);
-        progress = new GenerationProgress { Step = e.Step, Steps = e.Steps, LatencyMs = latencyMs, Version = tracked.Version };
-        _updates.Add(new TextureUpdate(tracked.Entity, e.Step, e.Steps, latencyMs, !tracked.HasImage));
+        progress = new GenerationProgress { Step = e.Step, Steps = e.Steps, LatencyMs = latencyMs, FromCache = e.FromCache, Version = tracked.Version };
+        _updates.Add(new TextureUpdate(tracked.Entity, e.Step, e.Steps, latencyMs, !tracked.HasImage) { FromCache = e.FromCache });
         tracked.HasImage = true;
         if (e.Kind == GenerationEventKind.Final)
         {

@@ -10,6 +10,9 @@ namespace RealtimeGen.Plugin.Systems;
 /// <param name="IsFirstImage">True for the first image of its request.</param>
 public readonly record struct TextureUpdate(Entity Entity, int Step, int Steps, double LatencyMs, bool IsFirstImage)
 {
+    /// <summary>True for a final image read from the asset cache (no inference ran).</summary>
+    public bool FromCache { get; init; }
+
     /// <summary>True for the final image of the request.</summary>
     public bool IsFinal => Step == Steps;
 }

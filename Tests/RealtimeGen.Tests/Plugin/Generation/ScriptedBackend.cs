@@ -1,11 +1,14 @@
+using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Generation;
+using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Streaming;
 
 namespace RealtimeGen.Tests.Plugin.Generation;
 
 /// <summary>
 /// A backend that "generates" by filling slots with the step number: prompts starting with "block" wait until
-/// released or cancelled; prompts containing "fail@k" throw at step k.
+/// released or cancelled; prompts containing "fail@k" throw at step k. With a <see cref="ModelHash"/> its output
+/// has cache keys.
 /// </summary>
 internal sealed class ScriptedBackend : IGenerationBackend
 {
@@ -16,6 +19,10 @@ internal sealed class ScriptedBackend : IGenerationBackend
     public List<string> Cancelled { get; } = [];
 
     public ManualResetEventSlim BlockedStarted { get; } = new();
+
+    public string? ModelHash { get; init; }
+
+    public AssetKey? CacheKeyOf(GenerationRequest request) => ModelHash is null ? null : AssetKey.For(request, ModelHash, watermarked: false);
 
     public void Unblock() => _release.Release();
 
@@ -54,6 +61,7 @@ internal sealed class ScriptedBackend : IGenerationBackend
             }
 
             final.GetSpan(job.ByteCount).Fill(255);
+            output.FinalImageCopy(job.ByteCount).Fill(255);
             output.PublishFinal(final, steps);
         }
         catch (OperationCanceledException)

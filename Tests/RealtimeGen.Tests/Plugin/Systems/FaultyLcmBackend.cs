@@ -1,4 +1,6 @@
+using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Generation;
+using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Streaming;
 
 namespace RealtimeGen.Tests.Plugin.Systems;
@@ -13,6 +15,8 @@ internal sealed class FaultyLcmBackend(LcmGenerationBackend inner) : IGeneration
         inner.Generate(job, target, cancellationToken);
     }
 
+    public AssetKey? CacheKeyOf(GenerationRequest request) => inner.CacheKeyOf(request);
+
     public void Dispose() => inner.Dispose();
 
     // The backend asks about previews after each step, from inside the pipeline's step callback.
@@ -24,6 +28,8 @@ internal sealed class FaultyLcmBackend(LcmGenerationBackend inner) : IGeneration
         public StagingSlot? TryAcquirePreviewSlot() => output.TryAcquirePreviewSlot();
 
         public StagingSlot AcquireFinalSlot(CancellationToken cancellationToken) => output.AcquireFinalSlot(cancellationToken);
+
+        public Span<byte> FinalImageCopy(int byteCount) => output.FinalImageCopy(byteCount);
 
         public void PublishPreview(StagingSlot slot, int stepsDone, int steps) => output.PublishPreview(slot, stepsDone, steps);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using RealtimeGen.Engine.Ecs;
 using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Rendering;
@@ -5,6 +6,7 @@ using RealtimeGen.Engine.Scene;
 using RealtimeGen.Plugin;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Streaming;
+using RealtimeGen.Plugin.Systems;
 using Silk.NET.OpenGL;
 
 namespace RealtimeGen.Tests.Plugin.Systems;
@@ -14,7 +16,13 @@ internal sealed class StreamingHarness : IDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
-    public StreamingHarness(GL gl, Func<IGenerationBackend> backend, PreviewMode previews = PreviewMode.EveryStep, RenderAssets? assets = null)
+    public StreamingHarness(
+        GL gl,
+        Func<IGenerationBackend> backend,
+        PreviewMode previews = PreviewMode.EveryStep,
+        RenderAssets? assets = null,
+        string? cacheDirectory = null,
+        ILogger? logger = null)
     {
         World = new World();
         Streamer = new TextureStreamer(gl, new TextureStreamerOptions { SlotCount = 6, SlotBytes = 128 * 128 * 4 });
@@ -24,7 +32,12 @@ internal sealed class StreamingHarness : IDisposable
             World,
             assets,
             backend,
-            new TextureGenerationPluginOptions { Service = new() { WorkerPriority = WorkerPriority.Normal, PreviewMode = previews } });
+            new TextureGenerationPluginOptions
+            {
+                Service = new() { WorkerPriority = WorkerPriority.Normal, PreviewMode = previews },
+                CacheDirectory = cacheDirectory,
+            },
+            logger);
     }
 
     public World World { get; }
@@ -35,6 +48,8 @@ internal sealed class StreamingHarness : IDisposable
 
     public List<(Entity Entity, int Step, int Steps)> Updates { get; } = new(256);
 
+    public List<TextureUpdate> FullUpdates { get; } = new(256);
+
     public long Frames { get; private set; }
 
     public void RunFrame()
@@ -44,6 +59,7 @@ internal sealed class StreamingHarness : IDisposable
         foreach (var update in Plugin.Generation.Updates)
         {
             Updates.Add((update.Entity, update.Step, update.Steps));
+            FullUpdates.Add(update);
         }
 
         Plugin.Upload(in time);
