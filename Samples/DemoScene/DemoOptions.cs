@@ -21,6 +21,8 @@ internal sealed record DemoOptions
                               (default: the built-in script; objects 0-3 spin, 4 is the floor)
           --model DIR         model package (default: Models/rtg-texture-lcm of this repository)
           --no-generation     checkerboard textures only
+          --cache DIR         asset cache (the one `realtimegen bake` fills): a texture generated once
+                              appears without inference the next time (default: no cache)
           --bench             frame-pacing benchmark: no generation, streamed, synchronous
           --bench-frames N    frames per benchmark run (default 600)
           --help              this text
@@ -53,6 +55,8 @@ internal sealed record DemoOptions
 
     public bool Generate { get; init; } = true;
 
+    public string? CacheDirectory { get; init; }
+
     public bool Bench { get; init; }
 
     public int BenchFrames { get; init; } = 600;
@@ -76,6 +80,7 @@ internal sealed record DemoOptions
                 "--script" => options with { ScriptPath = Next(args, ref i) },
                 "--model" => options with { ModelDirectory = Next(args, ref i) },
                 "--no-generation" => options with { Generate = false },
+                "--cache" => options with { CacheDirectory = Next(args, ref i) },
                 "--bench" => options with { Bench = true },
                 "--bench-frames" => options with { BenchFrames = PositiveInt(arg, Next(args, ref i)) },
                 "--help" or "-h" => options with { ShowHelp = true },

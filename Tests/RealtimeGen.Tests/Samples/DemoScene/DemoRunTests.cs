@@ -76,6 +76,17 @@ public class DemoRunTests
             Assert.That(() => DemoOptions.Parse(["--vsync", "maybe"]), Throws.TypeOf<FormatException>().With.Message.Contains("'on' or 'off'"));
             Assert.That(() => DemoOptions.Parse(["--bogus"]), Throws.TypeOf<FormatException>().With.Message.Contains("--bogus"));
             Assert.That(() => DemoOptions.Parse(["--out"]), Throws.TypeOf<FormatException>().With.Message.Contains("needs a value"));
+            Assert.That(() => DemoOptions.Parse(["--cache"]), Throws.TypeOf<FormatException>().With.Message.Contains("--cache"));
+        });
+    }
+
+    [Test]
+    public void The_cache_flag_sets_the_cache_folder_and_is_off_by_default()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(DemoOptions.Parse(["--cache", "out/cache"]).CacheDirectory, Is.EqualTo("out/cache"));
+            Assert.That(DemoOptions.Parse(["--headless"]).CacheDirectory, Is.Null);
         });
     }
 
