@@ -557,7 +557,8 @@ public sealed class LcmPipeline : IDisposable
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    // Previews are marked too: whatever RGBA8 the pipeline hands out carries the mark.
+    // Previews are marked too: whatever RGBA8 the pipeline hands out carries the mark. Seamless output is marked on the
+    // wrapping grid, which keeps it tiling.
     private void Mark(Span<byte> rgba, GenerationRequest request)
     {
         if (!_options.Watermark)
@@ -569,7 +570,8 @@ public sealed class LcmPipeline : IDisposable
         int perImage = request.Width * request.Height * 4;
         for (int b = 0; b < request.BatchSize; b++)
         {
-            InvisibleWatermark.Embed(rgba.Slice(b * perImage, perImage), request.Width, request.Height, payload, _options.WatermarkStrength);
+            InvisibleWatermark.Embed(
+                rgba.Slice(b * perImage, perImage), request.Width, request.Height, payload, _options.WatermarkStrength, request.Seamless);
         }
     }
 

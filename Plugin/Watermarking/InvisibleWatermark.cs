@@ -8,7 +8,9 @@ namespace RealtimeGen.Plugin.Watermarking;
 /// pushed to at least a margin by the smallest change that does it. The codeword repeats over 64×64-pixel tiles,
 /// so the detector recovers it from crops (it searches the 8×8 pixel and 8×8 block alignments), from JPEG (the two
 /// coefficients are low-mid frequencies that quantise gently) and from half-size copies (it also tries a 2×
-/// upscale). The detector needs no original.
+/// upscale). The detector needs no original. A seamless texture is marked on a grid that is offset and wraps around
+/// the edges: no block boundary (where the change jumps) lies on the wrap edge, and the change is continuous across
+/// it, so the mark adds no seam when the texture is tiled.
 /// </summary>
 /// <remarks>
 /// Marking is a pure function of the pixels and the payload: the same image and payload give the same bytes, so an
@@ -23,6 +25,12 @@ public static class InvisibleWatermark
     public const double MinConfidence = 0.1;
 
     private const int Block = 8;
+
+    // Offset of the seamless grid. The wrap edge then falls between a block's 6th and 7th column (and row), where the
+    // pattern changes per pixel about as much as it does on average inside the image, block edges included, so the
+    // seam ratio stays where it was (mean 1.21 unmarked, 1.18 marked over eight 256² model outputs). Half a block lowers
+    // it (the middle of the pattern is smooth: 0.97 to 0.81 on a 256×128 texture); no offset raises it (to 1.39).
+    private const int WrapOffset = 2;
     private const float SoftScale = 8f;
     private static readonly float[] Pattern = BuildPattern();
 
@@ -32,7 +40,11 @@ public static class InvisibleWatermark
     /// <param name="height">Height in pixels.</param>
     /// <param name="payload">The 32 bits to carry.</param>
     /// <param name="strength">Margin of the coefficient difference; larger is more robust and more visible.</param>
-    public static void Embed(Span<byte> rgba, int width, int height, WatermarkPayload payload, double strength = DefaultStrength)
+    /// <param name="seamless">The image tiles: mark it on an offset grid that wraps around the edges, which keeps it
+    /// tiling. Needs a width and height that are multiples of 8.</param>
+    /// <exception cref="RealtimeGenException">The buffer does not hold width·height RGBA8 pixels, or a seamless image's
+    /// size is not a multiple of 8.</exception>
+    public static void Embed(Span<byte> rgba, int width, int height, WatermarkPayload payload, double strength = DefaultStrength, bool seamless = false)
     {
         CheckImage(rgba.Length, width, height);
         if (!double.IsFinite(strength) || strength <= 0)
@@ -40,11 +52,18 @@ public static class InvisibleWatermark
             throw new ArgumentOutOfRangeException(nameof(strength), strength, "Expected a positive finite strength.");
         }
 
+        if (seamless && (width % Block != 0 || height % Block != 0))
+        {
+            throw new RealtimeGenException(
+                $"Expected a width and height that are multiples of {Block} for a seamless watermark (its blocks wrap around the edges); found {width}×{height}.");
+        }
+
         Span<bool> bits = stackalloc bool[WatermarkCodeword.Length];
         WatermarkCodeword.Encode(payload, bits);
         float margin = (float)strength;
         int blocksX = width / Block;
         int blocksY = height / Block;
+        int offset = seamless ? WrapOffset : 0;
         for (int by = 0; by < blocksY; by++)
         {
             for (int bx = 0; bx < blocksX; bx++)
@@ -52,31 +71,37 @@ public static class InvisibleWatermark
                 int position = ((by % WatermarkCodeword.TileBlocks) * WatermarkCodeword.TileBlocks) + (bx % WatermarkCodeword.TileBlocks);
                 int index = WatermarkCodeword.IndexAt[position];
                 float sign = bits[index] ^ WatermarkCodeword.Key[index] ? 1f : -1f;
+                int left = offset + (bx * Block);
+                int top = offset + (by * Block);
+
                 // Clipping at 0 or 255 can swallow part of a change: re-measure and push again, a few times at most.
                 for (int pass = 0; pass < 4; pass++)
                 {
-                    float d = BlockDifference(rgba, width, bx * Block, by * Block);
+                    float d = BlockDifference(rgba, width, height, left, top);
                     if (sign * d >= (pass == 0 ? margin : margin * 0.9f))
                     {
                         break;
                     }
 
                     // Adding a·Pattern to luminance changes d by 2a (the pattern's squared norm is 2).
-                    AddPattern(rgba, width, bx * Block, by * Block, ((sign * margin) - d) * 0.5f);
+                    AddPattern(rgba, width, height, left, top, ((sign * margin) - d) * 0.5f);
                 }
             }
         }
     }
 
-    private static float BlockDifference(ReadOnlySpan<byte> rgba, int width, int left, int top)
+    // Blocks of the offset (seamless) grid that run past the right or bottom edge continue at the left or top.
+    private static int Wrap(int coordinate, int size) => coordinate < size ? coordinate : coordinate - size;
+
+    private static float BlockDifference(ReadOnlySpan<byte> rgba, int width, int height, int left, int top)
     {
         float d = 0;
         for (int y = 0; y < Block; y++)
         {
-            int row = ((top + y) * width) + left;
+            int row = Wrap(top + y, height) * width;
             for (int x = 0; x < Block; x++)
             {
-                int p = (row + x) * 4;
+                int p = (row + Wrap(left + x, width)) * 4;
                 d += ((0.299f * rgba[p]) + (0.587f * rgba[p + 1]) + (0.114f * rgba[p + 2])) * Pattern[(y * Block) + x];
             }
         }
@@ -84,14 +109,14 @@ public static class InvisibleWatermark
         return d;
     }
 
-    private static void AddPattern(Span<byte> rgba, int width, int left, int top, float amount)
+    private static void AddPattern(Span<byte> rgba, int width, int height, int left, int top, float amount)
     {
         for (int y = 0; y < Block; y++)
         {
-            int row = ((top + y) * width) + left;
+            int row = Wrap(top + y, height) * width;
             for (int x = 0; x < Block; x++)
             {
-                int p = (row + x) * 4;
+                int p = (row + Wrap(left + x, width)) * 4;
                 float change = amount * Pattern[(y * Block) + x];
                 for (int c = 0; c < 3; c++)
                 {

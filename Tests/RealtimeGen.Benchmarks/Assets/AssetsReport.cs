@@ -59,6 +59,10 @@ internal static class AssetsReport
             ("seamless off (model's own padding)", seed => (pipeline.Generate(request with { Seed = seed }), Size, Size)),
             ("seamless on (circular latent padding)", seed => (pipeline.Generate(request with { Seed = seed, Seamless = true }), Size, Size)),
             ("seamless on + random roll per step", seed => (pipeline.Generate(request with { Seed = seed, Seamless = true, SeamlessRoll = true }), Size, Size)),
+            ("seamless on + watermark on the plain grid (before wrap-aware marking)", seed =>
+                (Marked(pipeline.Generate(request with { Seed = seed, Seamless = true }), Size, Size, seamless: false), Size, Size)),
+            ("seamless on + watermark, wrap-aware (the pipeline's default)", seed =>
+                (Marked(pipeline.Generate(request with { Seed = seed, Seamless = true }), Size, Size, seamless: true), Size, Size)),
             ("plain crop (256² window of a 512² image)", seed =>
             {
                 byte[] big = pipeline.Generate(request with { Seed = seed, Width = 2 * Size, Height = 2 * Size });
@@ -81,28 +85,36 @@ internal static class AssetsReport
         }
     }
 
+    private static byte[] Marked(byte[] rgba, int width, int height, bool seamless)
+    {
+        InvisibleWatermark.Embed(rgba, width, height, new WatermarkPayload(0x1c7e, WatermarkPayload.RealtimeGenTag), seamless: seamless);
+        return rgba;
+    }
+
     private static void WatermarkTable(LcmPipeline pipeline, int images, int unmarked)
     {
         Console.WriteLine();
-        Console.WriteLine($"## Watermark, strength {InvisibleWatermark.DefaultStrength}: {images} model outputs + {images} procedural textures per size");
+        Console.WriteLine($"## Watermark, strength {InvisibleWatermark.DefaultStrength}: {images} images per size and source (model outputs are seamless and marked wrap-aware, as the pipeline does)");
         Console.WriteLine("| size | source | PSNR dB (mean / min) | PNG | JPEG q90 | 0.5× resize | 25% crop (½×½ window) | 56% crop (¾×¾ window) |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         var payload = new WatermarkPayload(0x1c7e, WatermarkPayload.RealtimeGenTag);
         foreach (int size in new[] { 256, 512 })
         {
-            foreach (string source in new[] { "model", "procedural" })
+            foreach (string source in new[] { "model, seamless (wrap-aware grid)", "procedural (plain grid)", "procedural (wrap-aware grid)" })
             {
+                bool model = source.StartsWith("model", StringComparison.Ordinal);
+                bool wrap = source.Contains("wrap-aware", StringComparison.Ordinal);
                 var psnr = new List<double>();
                 var found = new int[5];
                 var bits = new double[5];
                 var payloadBits = new double[5];
                 for (int i = 0; i < images; i++)
                 {
-                    byte[] original = source == "model"
+                    byte[] original = model
                         ? pipeline.Generate(new GenerationRequest { Prompt = Prompt, Seed = 1000 + i, Width = size, Height = size, Seamless = true })
                         : ProceduralTexture.Create(size, size, i);
                     byte[] marked = (byte[])original.Clone();
-                    InvisibleWatermark.Embed(marked, size, size, payload);
+                    InvisibleWatermark.Embed(marked, size, size, payload, seamless: wrap);
                     psnr.Add(InvisibleWatermark.Psnr(original, marked));
                     var attacked = new (byte[] Rgba, int W, int H)[]
                     {

@@ -69,8 +69,9 @@ public class AssetCommandsTests
     [Test]
     public void Vary_keeps_the_size_and_seamlessness_of_a_tiling_input()
     {
-        Assert.That(Run("generate", "moss", "--size", "256x128", "--seamless", "--no-watermark", "--threads", "1", "--output", File("moss.png")).Code, Is.EqualTo(ExitCode.Ok));
-        var (code, output, error) = Run("vary", File("moss.png"), "--strength", "0.5", "--count", "2", "--threads", "1", "--prompt", "moss", "--no-watermark");
+        // The default path: watermarked input and output (the mark wraps with a seamless texture, so it adds no seam).
+        Assert.That(Run("generate", "moss", "--size", "256x128", "--seamless", "--threads", "1", "--output", File("moss.png")).Code, Is.EqualTo(ExitCode.Ok));
+        var (code, output, error) = Run("vary", File("moss.png"), "--strength", "0.5", "--count", "2", "--threads", "1", "--prompt", "moss");
 
         Assert.That(code, Is.EqualTo(ExitCode.Ok), error);
         Assert.That(error, Does.Contain("256×128").And.Contain(" seamless"));
@@ -81,6 +82,7 @@ public class AssetCommandsTests
         Assert.That((first.Width, first.Height), Is.EqualTo((256, 128)));
         Assert.That(SeamMetric.Measure(first.Pixels, 256, 128), Is.LessThanOrEqualTo(SeamMetric.DefaultLimit));
         Assert.That(first.Pixels.SequenceEqual(second.Pixels), Is.False, "variations differ");
+        Assert.That(Run("verify", written[0]).Code, Is.EqualTo(ExitCode.Ok), "the variation carries the mark");
     }
 
     [TestCase(100, "from 128 to 1024")]

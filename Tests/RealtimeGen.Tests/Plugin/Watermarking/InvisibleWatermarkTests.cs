@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using RealtimeGen.Engine;
+using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Inference;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Watermarking;
@@ -48,6 +49,31 @@ public class InvisibleWatermarkTests
                 rgba[p] = (byte)(230 * v);
                 rgba[p + 1] = (byte)(180 * v);
                 rgba[p + 2] = (byte)(140 * v);
+                rgba[p + 3] = 255;
+            }
+        }
+
+        return rgba;
+    }
+
+    // Largest change of the seam ratio that marking a tiling texture may cause.
+    private const double SeamMargin = 0.1;
+
+    // A smooth texture that tiles exactly: whole periods of sines across the width and height.
+    internal static byte[] TilingTexture(int width, int height)
+    {
+        var rgba = new byte[width * height * 4];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                double u = 2 * Math.PI * x / width;
+                double v = 2 * Math.PI * y / height;
+                double value = 120 + (45 * Math.Sin(2 * u) * Math.Cos(3 * v)) + (20 * Math.Sin((5 * u) + (2 * v))) + (8 * Math.Cos(11 * u) * Math.Sin(7 * v));
+                int p = ((y * width) + x) * 4;
+                rgba[p] = (byte)Math.Clamp(value * 1.1, 0, 255);
+                rgba[p + 1] = (byte)Math.Clamp(value * 0.9, 0, 255);
+                rgba[p + 2] = (byte)Math.Clamp(value * 0.7, 0, 255);
                 rgba[p + 3] = 255;
             }
         }
@@ -165,6 +191,79 @@ public class InvisibleWatermarkTests
         var e = Assert.Throws<RealtimeGenException>(() => InvisibleWatermark.Embed(new byte[10], 4, 4, Payload));
         Assert.That(e!.Message, Does.Contain("64 bytes"));
         Assert.Throws<RealtimeGenException>(() => InvisibleWatermark.Detect(new byte[10], 4, 4));
+    }
+
+    [Test]
+    public void A_tiling_texture_keeps_its_seam_ratio_when_marked_seamless_and_the_mark_is_found()
+    {
+        byte[] original = TilingTexture(256, 128);
+        byte[] marked = (byte[])original.Clone();
+        InvisibleWatermark.Embed(marked, 256, 128, Payload, seamless: true);
+        byte[] plainGrid = (byte[])original.Clone();
+        InvisibleWatermark.Embed(plainGrid, 256, 128, Payload);
+
+        double before = SeamMetric.Measure(original, 256, 128);
+        double after = SeamMetric.Measure(marked, 256, 128);
+        double plainAfter = SeamMetric.Measure(plainGrid, 256, 128);
+        WatermarkDetection result = InvisibleWatermark.Detect(marked, 256, 128);
+        Assert.Multiple(() =>
+        {
+            Assert.That(after, Is.EqualTo(before).Within(SeamMargin), $"seam ratio {before:F3} unmarked, {after:F3} marked");
+            Assert.That(plainAfter - before, Is.GreaterThan(SeamMargin), "the plain grid puts block edges on the wrap: the margin can fail");
+            Assert.That(result.Found, Is.True);
+            Assert.That(result.Payload, Is.EqualTo(Payload));
+            Assert.That(InvisibleWatermark.Psnr(original, marked), Is.GreaterThanOrEqualTo(40));
+        });
+    }
+
+    [Test]
+    public void A_seamless_mark_survives_a_jpeg_at_quality_90_and_a_quarter_crop()
+    {
+        byte[] marked = Texture(256, 256, 6);
+        InvisibleWatermark.Embed(marked, 256, 256, Payload, seamless: true);
+        using var stream = new MemoryStream();
+        new ImageWriter().WriteJpg(marked, 256, 256, StbImageWriteSharp.ColorComponents.RedGreenBlueAlpha, stream, 90);
+        byte[] jpeg = ImageResult.FromMemory(stream.ToArray(), StbImageSharp.ColorComponents.RedGreenBlueAlpha).Data;
+        var crop = new byte[128 * 128 * 4];
+        for (int y = 0; y < 128; y++)
+        {
+            Array.Copy(marked, (((y + 69) * 256) + 61) * 4, crop, y * 128 * 4, 128 * 4);
+        }
+
+        WatermarkDetection fromJpeg = InvisibleWatermark.Detect(jpeg, 256, 256);
+        WatermarkDetection fromCrop = InvisibleWatermark.Detect(crop, 128, 128);
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromJpeg.Found && fromJpeg.Payload == Payload, Is.True, $"JPEG: {fromJpeg}");
+            Assert.That(fromCrop.Found && fromCrop.Payload == Payload, Is.True, $"crop: {fromCrop}");
+        });
+    }
+
+    [Test]
+    public void A_seamless_mark_refuses_a_size_that_is_not_a_multiple_of_8()
+    {
+        var e = Assert.Throws<RealtimeGenException>(() => InvisibleWatermark.Embed(new byte[20 * 16 * 4], 20, 16, Payload, seamless: true));
+        Assert.That(e!.Message, Does.Contain("20×16").And.Contain("multiples of 8"));
+    }
+
+    [Test]
+    public void Seamless_pipeline_output_is_marked_on_the_wrapping_grid_and_keeps_its_seam_ratio()
+    {
+        using var marked = LcmPipeline.Load(ShippedModel.Directory, new LcmPipelineOptions { Inference = new InferenceOptions { IntraOpThreads = 1 } });
+        var request = new GenerationRequest { Prompt = "mossy stone", Seed = 4, Width = 128, Height = 96, Seamless = true };
+        byte[] output = marked.Generate(request);
+        byte[] plain = ShippedModel.Pipeline.Generate(request);
+        byte[] expected = (byte[])plain.Clone();
+        InvisibleWatermark.Embed(expected, 128, 96, marked.WatermarkPayload, seamless: true);
+
+        double before = SeamMetric.Measure(plain, 128, 96);
+        double after = SeamMetric.Measure(output, 128, 96);
+        Assert.Multiple(() =>
+        {
+            Assert.That(output, Is.EqualTo(expected));
+            Assert.That(after, Is.EqualTo(before).Within(SeamMargin), $"seam ratio {before:F3} unmarked, {after:F3} marked");
+            Assert.That(InvisibleWatermark.Detect(output, 128, 96).Payload, Is.EqualTo(marked.WatermarkPayload));
+        });
     }
 
     [Test]
