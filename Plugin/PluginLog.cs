@@ -49,4 +49,7 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Asset cache entry {Hash} could not be read ({Problem}); it is generated instead")]
     public static partial void CacheReadFailed(ILogger logger, string hash, string problem);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "No asset cache key for a request ({Problem}); it is generated without the cache")]
+    public static partial void CacheKeyFailed(ILogger logger, string problem);
 }

@@ -329,7 +329,7 @@ public sealed class GenerationService : IDisposable
             }
 
             token.ThrowIfCancellationRequested();
-            AssetKey? key = _cache is null ? null : backend.CacheKeyOf(job.Request);
+            AssetKey? key = KeyOf(backend, job.Request);
             if (key is not null && TryServeFromCache(job, key, token))
             {
                 Interlocked.Increment(ref _cacheHits);
@@ -353,6 +353,25 @@ public sealed class GenerationService : IDisposable
             string reason = e.Message;
             PluginLog.JobFailed(_logger, job.Id, reason);
             Post(new GenerationEvent(GenerationEventKind.Failed, job.Id, job.Key, 0, job.Request.Steps, null, 0, 0, reason));
+        }
+    }
+
+    // Worker: a key that cannot be made (e.g. an unreadable package to fingerprint) only costs the cache, never the job.
+    private AssetKey? KeyOf(IGenerationBackend backend, GenerationRequest request)
+    {
+        if (_cache is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return backend.CacheKeyOf(request);
+        }
+        catch (Exception e) when (e is RealtimeGenException or IOException or UnauthorizedAccessException)
+        {
+            PluginLog.CacheKeyFailed(_logger, e.Message);
+            return null;
         }
     }
 

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Tests.Support;
 
 namespace RealtimeGen.Tests.Plugin.Generation;
 
@@ -77,6 +79,28 @@ public class GenerationServiceCacheTests
         }
 
         Assert.That(cache.SizeBytes(), Is.Zero);
+    }
+
+    [Test]
+    public void A_cache_key_that_cannot_be_made_is_logged_and_the_job_is_generated_without_the_cache()
+    {
+        using var sink = new MemoryTextureSink(4, 256);
+        var backend = new ScriptedBackend { KeyFailure = "cannot fingerprint the package" };
+        var logger = new RecordingLogger();
+        List<(GenerationEvent Event, byte[] Pixels)> events;
+        using (var service = new GenerationService(sink, () => backend, Options(), logger, new AssetCache(_root)))
+        {
+            service.Submit(1, Request("slate"));
+            events = Read(service, sink, 1);
+            Assert.That((service.CompletedInferenceCount, service.CacheStoreCount), Is.EqualTo((1L, 0L)));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Any(e => e.Event.Kind == GenerationEventKind.Failed), Is.False);
+            Assert.That(events[^1].Pixels, Is.All.EqualTo(255));
+            Assert.That(logger.TextsAtOrAbove(LogLevel.Warning), Has.One.Contains("cannot fingerprint the package"));
+        });
     }
 
     // Reads events until `finals` final images arrived, copying each image out before releasing its slot.

@@ -1,3 +1,4 @@
+using RealtimeGen.Engine;
 using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Pipeline;
@@ -22,7 +23,12 @@ internal sealed class ScriptedBackend : IGenerationBackend
 
     public string? ModelHash { get; init; }
 
-    public AssetKey? CacheKeyOf(GenerationRequest request) => ModelHash is null ? null : AssetKey.For(request, ModelHash, watermarked: false);
+    /// <summary>When set, <see cref="CacheKeyOf"/> throws with this message (e.g. a package that cannot be fingerprinted).</summary>
+    public string? KeyFailure { get; init; }
+
+    public AssetKey? CacheKeyOf(GenerationRequest request) =>
+        KeyFailure is not null ? throw new RealtimeGenException(KeyFailure)
+        : ModelHash is null ? null : AssetKey.For(request, ModelHash, watermarked: false);
 
     public void Unblock() => _release.Release();
 
