@@ -97,6 +97,31 @@ public class TextureGenerationSystemCacheTests
     }
 
     [Test]
+    public void A_texture_put_in_the_cache_outside_the_game_is_a_hit_in_the_game()
+    {
+        TextureRequest request = Request("baked terracotta tiles");
+
+        // The library keys requests as the baker does: what `realtimegen bake` fills, the game reads.
+        var library = new AssetLibrary(new AssetCache(_root), Pipeline);
+        AssetImages baked = library.GetOrGenerate(request.ToGenerationRequest());
+        var result = GlTestHost.Run(context =>
+        {
+            using var harness = new StreamingHarness(context.Gl, ShippedBackend, cacheDirectory: _root);
+            Entity entity = Generate(harness, request);
+            harness.Settle();
+            return (Pixels: harness.ReadTexture(entity), harness.Plugin.Service.CompletedInferenceCount, harness.Plugin.Service.CacheHitCount);
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(library.GeneratedCount, Is.EqualTo(1));
+            Assert.That(result.CompletedInferenceCount, Is.Zero, "the game ran no inference");
+            Assert.That(result.CacheHitCount, Is.EqualTo(1));
+            Assert.That(result.Pixels, Is.EqualTo(baked.Albedo));
+        });
+    }
+
+    [Test]
     public void A_changed_seed_or_prompt_misses_and_generates()
     {
         TextureRequest request = Request("grey cobblestones");
