@@ -15,7 +15,6 @@ namespace RealtimeGen.Plugin.Assets;
 /// <remarks>Not thread-safe (the pipeline is not); separate bakers may share one cache folder, even across processes.</remarks>
 public sealed class Baker
 {
-    private const int BarWidth = 30;
     private readonly AssetCache _cache;
     private readonly Lazy<LcmPipeline> _pipeline;
     private readonly string _modelHash;
@@ -148,13 +147,9 @@ public sealed class Baker
 
     private static void Draw(TextWriter? progress, int done, int total, string what)
     {
-        if (progress is null)
+        if (progress is not null)
         {
-            return;
+            ProgressBar.Draw(progress, done, total, what);
         }
-
-        int filled = total == 0 ? BarWidth : done * BarWidth / total;
-        string line = string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('.', BarWidth - filled)}] {done}/{total} {what}");
-        progress.Write(line.PadRight(BarWidth + 60));
     }
 }

@@ -43,18 +43,10 @@ public static class BakeCommand
     /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        CommandLine line = CommandLine.Parse(args, Valued, Flags);
-        if (line.Has("help"))
+        if (CommandLine.ParseCommand("bake", args, Valued, Flags, Help, output, "MANIFEST") is not { } line)
         {
-            output.WriteLine(Help);
             return ExitCode.Ok;
-        }
-
-        if (line.Positionals.Count != 1)
-        {
-            throw new UsageException($"bake expects exactly one MANIFEST; found {line.Positionals.Count} arguments.");
         }
 
         string outputDirectory = line.Text("out") ?? throw new UsageException("bake needs --out DIR (the folder to write the assets to).");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Pipeline;
 
 namespace RealtimeGen.Samples.Cli;
@@ -42,18 +43,10 @@ public static class BenchCommand
     /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        CommandLine line = CommandLine.Parse(args, Valued, Flags);
-        if (line.Has("help"))
+        if (CommandLine.ParseCommand("bench", args, Valued, Flags, Help, output, null) is not { } line)
         {
-            output.WriteLine(Help);
             return ExitCode.Ok;
-        }
-
-        if (line.Positionals.Count != 0)
-        {
-            throw new UsageException($"bench takes no arguments; found \"{line.Positionals[0]}\". Use --prompt TEXT.");
         }
 
         int runs = line.Int32Option("runs", 50, 1, 100_000);
@@ -83,14 +76,14 @@ public static class BenchCommand
                 cold.Add(i, timings);
             }
 
-            Progress(error, i + warmup + 1, warmup + runs, "cold prompt");
+            ProgressBar.Draw(error, i + warmup + 1, warmup + runs, "cold prompt");
         }
 
         for (int i = 0; i < runs; i++)
         {
             pipeline.Generate(request with { Seed = i }, destination, default, null, timings, cancellationToken);
             warm[i] = GenerationTimings.Milliseconds(timings.TotalTicks);
-            Progress(error, i + 1, runs, "cached prompt");
+            ProgressBar.Draw(error, i + 1, runs, "cached prompt");
         }
 
         error.WriteLine();
@@ -157,12 +150,6 @@ public static class BenchCommand
     private static void Compare(TextWriter output, string name, double ours, double torch) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {ours:F2} | {torch:F2} | {torch / ours:F1}× |"));
 
-    private static void Progress(TextWriter error, int done, int total, string phase)
-    {
-        const int Width = 30;
-        int filled = done * Width / total;
-        error.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total} {phase}   ");
-    }
 
     private sealed class Series(int runs)
     {

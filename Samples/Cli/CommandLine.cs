@@ -18,6 +18,48 @@ public sealed class CommandLine
     /// <summary>Arguments that are not options, in order.</summary>
     public IReadOnlyList<string> Positionals => _positionals;
 
+    /// <summary>
+    /// The start every command shares: parses <paramref name="args"/>, prints <paramref name="help"/> for
+    /// <c>--help</c> (and returns null), and checks the number of positional arguments.
+    /// </summary>
+    /// <param name="command">The command's name, for error messages.</param>
+    /// <param name="args">The arguments after the command name.</param>
+    /// <param name="valued">Options that take a value.</param>
+    /// <param name="flags">Options that take none (<c>help</c> is one of them).</param>
+    /// <param name="help">The command's usage text.</param>
+    /// <param name="output">Where the usage text goes.</param>
+    /// <param name="positional">What the one positional argument is (e.g. <c>IMAGE</c>); null when the command takes none.</param>
+    /// <exception cref="UsageException">An unknown option, a missing value or the wrong number of positional arguments.</exception>
+    public static CommandLine? ParseCommand(
+        string command,
+        IReadOnlyList<string> args,
+        IReadOnlyCollection<string> valued,
+        IReadOnlyCollection<string> flags,
+        string help,
+        TextWriter output,
+        string? positional)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        CommandLine line = Parse(args, valued, flags);
+        if (line.Has("help"))
+        {
+            output.WriteLine(help);
+            return null;
+        }
+
+        if (positional is null && line.Positionals.Count != 0)
+        {
+            throw new UsageException($"{command} takes no arguments; found \"{line.Positionals[0]}\". Options start with --.");
+        }
+
+        if (positional is not null && line.Positionals.Count != 1)
+        {
+            throw new UsageException($"{command} expects exactly one {positional}; found {line.Positionals.Count} arguments.");
+        }
+
+        return line;
+    }
+
     /// <summary>Parses <paramref name="args"/> against the declared options.</summary>
     /// <param name="args">The arguments after the command name.</param>
     /// <param name="valued">Options that take a value.</param>

@@ -44,19 +44,10 @@ public static class GenerateCommand
     /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        CommandLine line = CommandLine.Parse(args, Valued, Flags);
-        if (line.Has("help"))
+        if (CommandLine.ParseCommand("generate", args, Valued, Flags, Help, output, "PROMPT (quote it)") is not { } line)
         {
-            output.WriteLine(Help);
             return ExitCode.Ok;
-        }
-
-        if (line.Positionals.Count != 1)
-        {
-            throw new UsageException(
-                $"generate expects exactly one PROMPT (quote it); found {line.Positionals.Count} arguments.");
         }
 
         (int width, int height) = line.Size("size", 128);

@@ -28,17 +28,9 @@ public static class InfoCommand
     /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        CommandLine line = CommandLine.Parse(args, CliApp.CommonValued, CliApp.CommonFlags);
-        if (line.Has("help"))
+        if (CommandLine.ParseCommand("info", args, CliApp.CommonValued, CliApp.CommonFlags, Help, output, null) is not { } line)
         {
-            output.WriteLine(Help);
             return ExitCode.Ok;
-        }
-
-        if (line.Positionals.Count != 0)
-        {
-            throw new UsageException($"info takes no arguments; found \"{line.Positionals[0]}\".");
         }
 
         using ILoggerFactory logging = CliApp.Logging(line);

@@ -43,18 +43,10 @@ public static class VaryCommand
     /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        CommandLine line = CommandLine.Parse(args, Valued, Flags);
-        if (line.Has("help"))
+        if (CommandLine.ParseCommand("vary", args, Valued, Flags, Help, output, "IMAGE") is not { } line)
         {
-            output.WriteLine(Help);
             return ExitCode.Ok;
-        }
-
-        if (line.Positionals.Count != 1)
-        {
-            throw new UsageException($"vary expects exactly one IMAGE; found {line.Positionals.Count} arguments.");
         }
 
         if (line.Has("seamless") && line.Has("no-seamless"))

@@ -22,17 +22,9 @@ public static class VerifyCommand
     /// <summary>Runs the command; see <see cref="ExitCode"/>.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        CommandLine line = CommandLine.Parse(args, [], ["help"]);
-        if (line.Has("help"))
+        if (CommandLine.ParseCommand("verify", args, [], ["help"], Help, output, "IMAGE") is not { } line)
         {
-            output.WriteLine(Help);
             return ExitCode.Ok;
-        }
-
-        if (line.Positionals.Count != 1)
-        {
-            throw new UsageException($"verify expects exactly one IMAGE; found {line.Positionals.Count} arguments.");
         }
 
         string path = line.Positionals[0];

@@ -39,7 +39,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.size % 32 or not 32 <= args.size <= 1024:
         ap.error(f"--size {args.size}: expected a multiple of 32 from 32 to 1024")
-    for part in ("teacher.pt", "student.pt", "ae.pt", "latents.pt", "tokenizer/merges.json"):
+    for part in ("teacher.pt", "student.pt", "vae.pt", "latents.pt", "tokenizer/merges.json"):
         if not os.path.exists(os.path.join(args.run, part)):
             print(f"rtg_training.bench: {os.path.join(args.run, part)} is missing; run the full recipe first "
                   f"(cd Training && /usr/bin/python3 -m rtg_training) or pass --run DIR", file=sys.stderr)
@@ -67,11 +67,11 @@ def main(argv=None):
             step_times = []
             for k, t in enumerate(ts):
                 s0 = time.perf_counter()
-                eps = unet(x, torch.tensor([t]), ctx, cond)
+                out = unet(x, torch.tensor([t]), ctx, cond)
                 step_times.append(time.perf_counter() - s0)
                 a = D.ALPHAS_CUMPROD[t]
                 c_skip, c_out = D.boundary_scalings(torch.tensor(float(t)))
-                denoised = c_out * D.x0_from_eps(x, eps, a) + c_skip * x
+                denoised = c_out * D.split_output(x, out, a, FULL.prediction)[0] + c_skip * x
                 if k + 1 < len(ts):
                     a_prev = D.ALPHAS_CUMPROD[ts[k + 1]]
                     x = a_prev.sqrt() * denoised + (1 - a_prev).sqrt() * torch.randn(x.shape, generator=g)

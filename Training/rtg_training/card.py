@@ -3,8 +3,6 @@ import json
 import os
 import shutil
 
-import torch
-
 from . import textures as TX
 from .evaluate import LCM_GUIDANCE, TEACHER_STEPS, table
 
@@ -26,8 +24,7 @@ def write_card(run, package):
     summary = _load(run, "export_summary.json", {})
     ev = _load(run, "eval.json")
     judge = _load(run, "judge.json", {})
-    lat = {k: v for k, v in torch.load(run.path("latents.pt")).items() if k != "z" and k != "ids"} \
-        if os.path.exists(run.path("latents.pt")) else {}
+    lat = _load(run, "latents.json", {})
     walls = {}
     for stage in ("data", "tokenizer", "ae", "latents", "teacher", "lcd", "classifier", "eval", "export", "sheets"):
         rec = _load(run, f"{stage}.done.json")
@@ -56,12 +53,15 @@ def write_card(run, package):
         "| part | parameters | multiply-adds |", "|---|---|---|",
         f"| text encoder (causal transformer, CLIP-format BPE, 77 tokens; UNet reads the first 16) "
         f"| {params.get('text_encoder', 0):,} | {macs.get('text_encoder', 0):,} |",
-        f"| UNet (ε-prediction, cross-attention at 1/2 and 1/4 latent size, guidance embedding via timestep_cond) "
+        f"| UNet ({cfg.prediction}, cross-attention at 1/2 and 1/4 latent size plus pooled text in the time embedding, "
+        "guidance embedding via timestep_cond) "
         f"| {params.get('unet', 0):,} | {macs.get('unet_16x16', 0):,} per step at 16×16 latents |",
         f"| VAE decoder (4 latent channels, 1/8 resolution) | {params.get('vae_decoder', 0):,} "
         f"| {macs.get('vae_decoder_128', 0):,} at 128×128 |",
         f"| VAE encoder | {params.get('vae_encoder', 0):,} | {macs.get('vae_encoder_128', 0):,} at 128×128 |", "",
-        f"Latent scaling factor {lat.get('scaling_factor', 'see vae_decoder/config.json')}; autoencoder "
+        f"Latent scaling factor {lat.get('scaling_factor', 'see vae_decoder/config.json')}; the latent channel means "
+        f"({', '.join(f'{m:.3f}' for m in lat.get('folded_channel_mean', []))}) are folded into the encoder's last "
+        "and the decoder's first bias, so latents are centred without a shift factor; autoencoder "
         f"reconstruction error {lat.get('ae_mae_8bit', float('nan')):.2f}/255 (mean absolute, first 64 images). "
         "Teacher: SD's scaled-linear β schedule (0.00085→0.012, 1000 steps), classifier-free guidance learnt by "
         "10% caption dropout. Student: latent consistency distillation (skipping-step DDIM solver, k = 20, on the "
@@ -81,7 +81,7 @@ def write_card(run, package):
             f"{ev['prompts']} prompts ({ev['heldout_prompts']} of them on held-out family × colour pairs), judged by "
             "a separate classifier trained only on procedural data "
             f"(its accuracy on {ev['real_images']} unseen real samples: family {ev['judge_on_real']['family']:.1%}, "
-            f"colour {ev['judge_on_real']['colour']:.1%}). FID is the Fréchet distance in the judge's 128-d feature "
+            f"colour {ev['judge_on_real']['colour']:.1%}). FID is the Fréchet distance in the judge's 192-d feature "
             "space against those real samples. Diversity: mean pairwise feature distance between 5 seeds of a prompt, "
             "relative to the data's own (1.0 = as varied as the data). Seam ratio: mean step across the wrap edge "
             "over the mean step between neighbours (1.0 = no seam). Time: PyTorch eager, one thread, batch 48, "
@@ -105,8 +105,7 @@ def write_card(run, package):
         lines += [
             f"- **Below the project's quality bar.** At 4 steps the judge finds the prompted family in "
             f"{four['family_acc_seen']:.0%} and the prompted colour in {four['colour_acc_seen']:.0%} of images "
-            "(bar: 80% each): the networks make tileable, noise-like textures that barely follow the caption (most drift to blue and purple). Use it to run "
-            "the plugin end to end, not for its looks; a user's SD-class LCM export gives real textures.",
+            "(bar: 80% each). Use it to run the plugin end to end; a user's SD-class LCM export gives real textures.",
         ]
     lines += [
         "- Knows only the 12 families, 12 colours and 9 modifier words of its data; other words map to their BPE "

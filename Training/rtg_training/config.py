@@ -9,7 +9,7 @@ class Config:
     ae_steps: int = 1500
     ae_batch: int = 16
     ae_crop: int = 64
-    teacher_steps: int = 1500
+    teacher_steps: int = 2000
     teacher_batch: int = 48
     teacher_lr: float = 1e-3
     lcd_steps: int = 800
@@ -27,6 +27,9 @@ class Config:
     eval_real: int = 480
     ckpt_every: int = 100
     seed: int = 1234
+    # v-prediction: an ε-prediction UNet's loss all but vanishes at high noise, where colour and layout
+    # are decided; the first teacher (ε) never learnt the data's channel means or the prompt.
+    prediction: str = "v_prediction"
 
 
 FULL = Config(name="full")

@@ -37,6 +37,21 @@ def x0_from_eps(x, eps, alpha):
     return (x - (1 - alpha).sqrt() * eps) / alpha.sqrt()
 
 
+def split_output(x, out, alpha, prediction):
+    """(x0, ε) implied by a UNet output under diffusers' prediction_type ("epsilon" or "v_prediction")."""
+    if prediction == "v_prediction":
+        a, s = alpha.sqrt(), (1 - alpha).sqrt()
+        return a * x - s * out, s * x + a * out
+    return x0_from_eps(x, out, alpha), out
+
+
+def training_target(x0, noise, alpha, prediction):
+    """What the UNet learns to output for x_t = √ᾱ x0 + √(1-ᾱ) ε."""
+    if prediction == "v_prediction":
+        return alpha.sqrt() * noise - (1 - alpha).sqrt() * x0
+    return noise
+
+
 def lcm_timesteps(steps):
     """diffusers LCMScheduler.set_timesteps with original_inference_steps=50 (e.g. 4 -> 999, 759, 499, 259)."""
     origin = DDIM_TIMESTEPS.numpy()[::-1]
@@ -50,7 +65,7 @@ def guidance_cond(scale, batch):
 
 
 @torch.no_grad()
-def lcm_sample(unet, ctx, steps, guidance, generator, hw=(16, 16)):
+def lcm_sample(unet, ctx, steps, guidance, generator, hw=(16, 16), prediction="epsilon"):
     """Multistep LCM sampling; returns the final denoised latents (scaled latent space)."""
     b = ctx.shape[0]
     x = torch.randn((b, 4) + tuple(hw), generator=generator)
@@ -59,10 +74,10 @@ def lcm_sample(unet, ctx, steps, guidance, generator, hw=(16, 16)):
     denoised = x
     for i, t in enumerate(ts):
         tt = torch.full((b,), t, dtype=torch.long)
-        eps = unet(x, tt, ctx, cond)
         a = ALPHAS_CUMPROD[t]
+        x0, _ = split_output(x, unet(x, tt, ctx, cond), a, prediction)
         c_skip, c_out = boundary_scalings(torch.tensor(float(t)))
-        denoised = c_out * x0_from_eps(x, eps, a) + c_skip * x
+        denoised = c_out * x0 + c_skip * x
         if i + 1 < len(ts):
             a_prev = ALPHAS_CUMPROD[ts[i + 1]]
             x = a_prev.sqrt() * denoised + (1 - a_prev).sqrt() * torch.randn(x.shape, generator=generator)
@@ -70,7 +85,7 @@ def lcm_sample(unet, ctx, steps, guidance, generator, hw=(16, 16)):
 
 
 @torch.no_grad()
-def ddim_sample(unet, ctx, uncond_ctx, steps, guidance, generator, hw=(16, 16)):
+def ddim_sample(unet, ctx, uncond_ctx, steps, guidance, generator, hw=(16, 16), prediction="epsilon"):
     """Teacher DDIM (eta 0, 'leading' spacing, steps_offset 1) with classifier-free guidance."""
     b = ctx.shape[0]
     x = torch.randn((b, 4) + tuple(hw), generator=generator)
@@ -81,9 +96,8 @@ def ddim_sample(unet, ctx, uncond_ctx, steps, guidance, generator, hw=(16, 16)):
     for t in ts:
         tt = torch.full((2 * b,), t, dtype=torch.long)
         eu, ec = unet(torch.cat([x, x]), tt, both_ctx, torch.cat([zero, zero])).chunk(2)
-        eps = eu + guidance * (ec - eu)
         a = ALPHAS_CUMPROD[t]
         a_prev = ALPHAS_CUMPROD[t - ratio] if t - ratio >= 0 else torch.tensor(1.0)
-        x0 = x0_from_eps(x, eps, a)
+        x0, eps = split_output(x, eu + guidance * (ec - eu), a, prediction)
         x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * eps
     return x

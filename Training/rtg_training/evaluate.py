@@ -24,27 +24,42 @@ SHEET_PROMPTS = ["mossy red brick wall", "dark wood planks", "white marble", "gr
                  "cracked teal floor tiles", "brown camouflage"]
 
 
+def _conv_body(cin, widths):
+    layers = []
+    for cout in widths:
+        layers += [nn.Conv2d(cin, cout, 3, 2, 1), nn.GroupNorm(8, cout), nn.SiLU(),
+                   nn.Conv2d(cout, cout, 3, 1, 1), nn.GroupNorm(8, cout), nn.SiLU()]
+        cin = cout
+    return nn.Sequential(*layers)
+
+
 class Judge(nn.Module):
-    """Classifier on 64×64 downsampled images; `features` (128-d) is the space FID is computed in."""
+    """Classifier on 64×64 downsampled images: family from the luminance pattern (normalised per image, so
+    colour and brightness cannot stand in for structure), colour from a small RGB branch. `features` (both
+    branches, 192-d) is the space FID is computed in.
+
+    One shared RGB body learnt colour within 100 steps and family hardly at all (22% after 700 steps on
+    unseen samples): colour's easy gradient dominated. Separate branches reach ~80% family in 200 steps."""
 
     def __init__(self):
         super().__init__()
-        layers, cin = [], 3
-        for cout in (32, 64, 128, 128):
-            layers += [nn.Conv2d(cin, cout, 3, 2, 1), nn.GroupNorm(8, cout), nn.SiLU(),
-                       nn.Conv2d(cout, cout, 3, 1, 1), nn.GroupNorm(8, cout), nn.SiLU()]
-            cin = cout
-        self.body = nn.Sequential(*layers)
+        self.shape = _conv_body(1, (32, 64, 128, 128))
+        self.tint = _conv_body(3, (16, 32, 64))
         self.family = nn.Linear(128, len(TX.FAMILIES))
-        self.colour = nn.Linear(128, len(TX.COLOURS))
+        self.colour = nn.Linear(64, len(TX.COLOURS))
+
+    def branches(self, x):
+        x = F.avg_pool2d(x, x.shape[-1] // 64) if x.shape[-1] > 64 else x
+        lum = x.mean(1, keepdim=True)
+        lum = (lum - lum.mean((2, 3), keepdim=True)) / (lum.std((2, 3), keepdim=True) + 0.05)
+        return self.shape(lum).mean((2, 3)), self.tint(x).mean((2, 3))
 
     def features(self, x):
-        x = F.avg_pool2d(x, x.shape[-1] // 64) if x.shape[-1] > 64 else x
-        return self.body(x).mean((2, 3))
+        return torch.cat(self.branches(x), 1)
 
     def forward(self, x):
-        f = self.features(x)
-        return self.family(f), self.colour(f)
+        shape, tint = self.branches(x)
+        return self.family(shape), self.colour(tint)
 
 
 def _to_tensor(images):
@@ -75,7 +90,7 @@ def classifier(run):
     t0 = time.time()
     for step in range(cfg.classifier_steps):
         for grp in opt.param_groups:
-            grp["lr"] = 2e-3 * 0.5 * (1 + np.cos(np.pi * step / cfg.classifier_steps))
+            grp["lr"] = 2e-3 * min(1.0, (step + 1) / 50) * 0.5 * (1 + np.cos(np.pi * step / cfg.classifier_steps))
         idx = torch.randint(0, len(specs), (64,), generator=g)
         x = _to_tensor(images[idx.numpy()])
         x = torch.roll(x, tuple(torch.randint(0, TX.SIZE, (2,), generator=g).tolist()), (2, 3))
@@ -112,10 +127,10 @@ def _judge_all(judge, images, batch=128):
     pf, pc, feats = [], [], []
     for i in range(0, len(images), batch):
         x = _to_tensor(images[i:i + batch])
-        f = judge.features(x)
-        pf.append(judge.family(f).argmax(1))
-        pc.append(judge.colour(f).argmax(1))
-        feats.append(f)
+        shape, tint = judge.branches(x)
+        pf.append(judge.family(shape).argmax(1))
+        pc.append(judge.colour(tint).argmax(1))
+        feats.append(torch.cat([shape, tint], 1))
     return torch.cat(pf).numpy(), torch.cat(pc).numpy(), torch.cat(feats).numpy().astype(np.float64)
 
 
@@ -157,6 +172,7 @@ class Sampler:
         self.student = run.load_student()
         _, self.dec = run.load_ae()
         self.scale = torch.load(run.path("latents.pt"))["scaling_factor"]
+        self.prediction = run.cfg.prediction
         with torch.no_grad():
             self.uncond = self.te(torch.tensor([self.tok.encode("")])[:, :CONTEXT_TOKENS])
 
@@ -166,9 +182,9 @@ class Sampler:
         ctx = self.te(ids)
         g = torch.Generator().manual_seed(seed)
         if method[0] == "teacher":
-            z = D.ddim_sample(self.teacher, ctx, self.uncond, method[1], method[2], g, hw)
+            z = D.ddim_sample(self.teacher, ctx, self.uncond, method[1], method[2], g, hw, self.prediction)
         else:
-            z = D.lcm_sample(self.student, ctx, method[1], method[2], g, hw)
+            z = D.lcm_sample(self.student, ctx, method[1], method[2], g, hw, self.prediction)
         x = self.dec(z / self.scale)
         return ((x.clamp(-1, 1) + 1) * 127.5 + 0.5).byte().permute(0, 2, 3, 1).numpy()
 

@@ -73,7 +73,7 @@ def export_package(run, dest):
     _json(f"{dest}/scheduler/scheduler_config.json", {
         "_class_name": "LCMScheduler", "_diffusers_version": "0.25.0", "num_train_timesteps": 1000,
         "beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear", "trained_betas": None,
-        "original_inference_steps": 50, "prediction_type": "epsilon", "timestep_scaling": 10.0,
+        "original_inference_steps": 50, "prediction_type": run.cfg.prediction, "timestep_scaling": 10.0,
         "set_alpha_to_one": True, "steps_offset": 1, "clip_sample": False, "clip_sample_range": 1.0,
         "thresholding": False, "dynamic_thresholding_ratio": 0.995, "sample_max_value": 1.0,
         "rescale_betas_zero_snr": False, "timestep_spacing": "leading",

@@ -19,7 +19,7 @@ from .tokenizer import ClipTokenizer, learn_merges
 class Progress:
     """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
 
-    PLAN = {"data": 70, "tokenizer": 1, "ae": 330, "latents": 150, "teacher": 2250, "lcd": 1150,
+    PLAN = {"data": 70, "tokenizer": 1, "ae": 330, "latents": 150, "teacher": 2500, "lcd": 1000,
             "classifier": 200, "eval": 300, "export": 40, "sheets": 60}
 
     def __init__(self):
@@ -164,15 +164,31 @@ class Run:
                 self.p.step("ae", step + 1, cfg.ae_steps, t0, f"loss {loss.item():.4f}")
         _save_atomic({"enc": enc.state_dict(), "dec": dec.state_dict()}, self.path("ae.pt"))
 
-    def load_ae(self):
+    def _load_trained_ae(self):
         s = torch.load(self.path("ae.pt"))
         enc, dec = Encoder(), Decoder()
         enc.load_state_dict(s["enc"]), dec.load_state_dict(s["dec"])
         return enc.eval(), dec.eval()
 
+    def load_ae(self):
+        """The shipped autoencoder: the trained one with the latent mean folded out (written by `latents`)."""
+        s = torch.load(self.path("vae.pt"))
+        enc, dec = Encoder(), Decoder()
+        enc.load_state_dict(s["enc"]), dec.load_state_dict(s["dec"])
+        return enc.eval(), dec.eval()
+
+    @staticmethod
+    def _fold_mean(enc, dec, mean):
+        """Makes the encoder output z - mean and the decoder add it back, exactly: the encoder's last 1×1
+        conv bias drops `mean`; the decoder's first (circular, so border-free) conv bias gains W·mean.
+        Diffusers' SD1.5 convention has a scaling factor but no shift, so the shift lives in the weights."""
+        with torch.no_grad():
+            enc.out[2].bias -= mean
+            dec.inp.conv.bias += torch.einsum("oikl,i->o", dec.inp.conv.weight, mean)
+
     def latents(self):
         imgs, captions = self.load_data()
-        enc, dec = self.load_ae()
+        enc, dec = self._load_trained_ae()
         out = []
         t0 = time.time()
         with torch.no_grad():
@@ -182,16 +198,26 @@ class Run:
                 if (i // 64) % 40 == 39:
                     self.p.step("latents", i + 64, len(imgs), t0)
             z = torch.cat(out)
+            # Per-channel means of up to 0.6 σ: diffusion from N(0, I) has to learn them at high noise, where
+            # the training signal is weakest. Centre the latent space (and fold the shift into the AE).
+            mean = z.mean((0, 2, 3))
+            self._fold_mean(enc, dec, mean)
+            z = z - mean[None, :, None, None]
             scale = float(1.0 / z.std())
             # Reconstruction error of the autoencoder on the first images, for the model card.
             x = torch.from_numpy(imgs[:64]).permute(0, 3, 1, 2).float() / 127.5 - 1
-            rec = dec(enc(x))
+            centred = enc(x)
+            rec = dec(centred)
             mae = float((rec - x).abs().mean() * 127.5)
+            assert torch.allclose(centred, z[:64], atol=1e-4), "folding the latent mean into the encoder changed it"
+        _save_atomic({"enc": enc.state_dict(), "dec": dec.state_dict()}, self.path("vae.pt"))
         tok = self.load_tokenizer()
         ids = torch.tensor([tok.encode(c) for c in captions], dtype=torch.long)
-        _save_atomic({"z": z * scale, "ids": ids, "scaling_factor": scale, "latent_mean": float(z.mean()),
-                      "ae_mae_8bit": mae}, self.path("latents.pt"))
-        print(f"[latents] scaling_factor {scale:.5f}, scaled mean {float(z.mean()) * scale:.4f}, "
+        stats = {"scaling_factor": scale, "folded_channel_mean": [float(m) for m in mean], "ae_mae_8bit": mae}
+        _save_atomic(dict(stats, z=z * scale, ids=ids), self.path("latents.pt"))
+        with open(self.path("latents.json"), "w") as f:
+            json.dump(stats, f, indent=2)
+        print(f"[latents] scaling_factor {scale:.5f}, folded channel means {[round(float(m), 3) for m in mean]}, "
               f"AE reconstruction MAE {mae:.2f}/255", flush=True)
 
     # ------------------------------------------------------------ teacher
@@ -226,8 +252,8 @@ class Run:
             t = torch.randint(0, D.T, (cfg.teacher_batch,), generator=g)
             noise = torch.randn(x0.shape, generator=g)
             xt = D.add_noise(x0, noise, t)
-            eps = unet(xt, t, te(tid[:, :CONTEXT_TOKENS]), zero_cond)
-            loss = F.mse_loss(eps, noise)
+            out = unet(xt, t, te(tid[:, :CONTEXT_TOKENS]), zero_cond)
+            loss = F.mse_loss(out, D.training_target(x0, noise, D.bcast(D.ALPHAS_CUMPROD[t]), cfg.prediction))
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -294,21 +320,23 @@ class Run:
             xt = D.add_noise(x0, noise, start_t)
             a_t = D.bcast(D.ALPHAS_CUMPROD[start_t])
             cs, co = D.boundary_scalings(start_t)
-            eps_s = student(xt, start_t, ctx, wemb)
-            pred = D.bcast(cs) * xt + D.bcast(co) * D.x0_from_eps(xt, eps_s, a_t)
+            x0_s, _ = D.split_output(xt, student(xt, start_t, ctx, wemb), a_t, cfg.prediction)
+            pred = D.bcast(cs) * xt + D.bcast(co) * x0_s
             with torch.no_grad():
                 zero = torch.zeros(2 * b, 256)
-                e_u, e_c = teacher(torch.cat([xt, xt]), torch.cat([start_t, start_t]),
+                o_u, o_c = teacher(torch.cat([xt, xt]), torch.cat([start_t, start_t]),
                                    torch.cat([uncond.expand(b, -1, -1), ctx]), zero).chunk(2)
                 wb = D.bcast(w)
-                x0_c, x0_u = D.x0_from_eps(xt, e_c, a_t), D.x0_from_eps(xt, e_u, a_t)
+                x0_c, e_c = D.split_output(xt, o_c, a_t, cfg.prediction)
+                x0_u, e_u = D.split_output(xt, o_u, a_t, cfg.prediction)
                 x0_g = x0_c + wb * (x0_c - x0_u)
                 eps_g = e_c + wb * (e_c - e_u)
                 a_p = D.bcast(prev_alpha[k])
                 x_prev = a_p.sqrt() * x0_g + (1 - a_p).sqrt() * eps_g
-                eps_t = target(x_prev, prev_t, ctx, wemb)
+                x0_t, _ = D.split_output(x_prev, target(x_prev, prev_t, ctx, wemb), D.bcast(D.ALPHAS_CUMPROD[prev_t]),
+                                         cfg.prediction)
                 cs2, co2 = D.boundary_scalings(prev_t)
-                tgt = D.bcast(cs2) * x_prev + D.bcast(co2) * D.x0_from_eps(x_prev, eps_t, D.bcast(D.ALPHAS_CUMPROD[prev_t]))
+                tgt = D.bcast(cs2) * x_prev + D.bcast(co2) * x0_t
             c = 0.001
             loss = (torch.sqrt((pred - tgt) ** 2 + c * c) - c).mean()
             opt.zero_grad(set_to_none=True)

@@ -31,7 +31,9 @@ public class ModelPackageTests
         Assert.That(package.VaeScalingFactor, Is.EqualTo(vae.RootElement.GetProperty("scaling_factor").GetDouble()));
         Assert.That(package.PipelineClassName, Is.EqualTo("LatentConsistencyModelPipeline"));
         Assert.That(package.Scheduler.OriginalInferenceSteps, Is.EqualTo(50));
-        Assert.That(package.Scheduler.PredictionType, Is.EqualTo(PredictionType.Epsilon));
+        using JsonDocument scheduler = JsonDocument.Parse(File.ReadAllText(Path.Combine(ShippedModel.Directory, "scheduler", "scheduler_config.json")));
+        string declared = scheduler.RootElement.GetProperty("prediction_type").GetString()!;
+        Assert.That(package.Scheduler.PredictionType, Is.EqualTo(declared == "v_prediction" ? PredictionType.VPrediction : PredictionType.Epsilon));
         Assert.That(package.TokenizerMaxLength, Is.EqualTo(77));
         Assert.That(File.Exists(package.Unet.ModelPath), Is.True);
         Assert.That(package.VaeEncoder, Is.Not.Null);

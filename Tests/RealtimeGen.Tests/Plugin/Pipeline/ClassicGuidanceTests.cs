@@ -18,6 +18,12 @@ public class ClassicGuidanceTests
     {
         _package = ShippedModel.CopyToTemp();
         File.WriteAllBytes(Path.Combine(_package, "unet", "model.onnx"), HandWrittenOnnx.ScalarTimestepUnetWithoutGuidanceEmbedding());
+
+        // The hand-written UNet's output is read as ε below, whatever the shipped model predicts.
+        string schedulerConfig = Path.Combine(_package, "scheduler", "scheduler_config.json");
+        var scheduler = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(schedulerConfig))!.AsObject();
+        scheduler["prediction_type"] = "epsilon";
+        File.WriteAllText(schedulerConfig, scheduler.ToJsonString());
         _pipeline = LcmPipeline.Load(_package, new LcmPipelineOptions { Inference = new InferenceOptions { IntraOpThreads = 1 } });
     }
 
