@@ -270,7 +270,9 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         {
             int index = Array.IndexOf(_objects, update.Entity);
             string name = index >= 0 ? $"{index} {ObjectNames[index]} '{_editor.PromptOf(index)}'" : update.Entity.ToString();
-            string what = update.IsFinal ? $"final ({update.Steps} of {update.Steps})" : $"preview step {update.Step} of {update.Steps}";
+            string what = update.IsFinal
+                ? $"final ({update.Steps} of {update.Steps}{(update.FromCache ? ", from the asset cache" : "")})"
+                : $"preview step {update.Step} of {update.Steps}";
             parts.Add($"{name}: {what}");
         }
 
@@ -283,7 +285,7 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         string state = "";
         if (Plugin is not null && World.TryGet(_objects[selected], out GenerationProgress progress) && progress.Steps > 0)
         {
-            state = progress.IsComplete ? " (done)" : $" (step {progress.Step}/{progress.Steps})";
+            state = progress.IsComplete ? (progress.FromCache ? " (done, from the cache)" : " (done)") : $" (step {progress.Step}/{progress.Steps})";
         }
 
         if (Plugin is not null && World.TryGet(_objects[selected], out GenerationFailed failed))

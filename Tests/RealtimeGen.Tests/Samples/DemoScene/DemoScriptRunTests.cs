@@ -91,6 +91,32 @@ public class DemoScriptRunTests
     }
 
     [Test]
+    public void A_second_run_with_the_same_cache_shows_the_finals_from_the_cache_without_previews()
+    {
+        string script = Path.Combine(_folder, "script.txt");
+        File.WriteAllText(script, "0.0 1 green marble\n");
+        string cache = Path.Combine(_folder, "cache");
+        string[] Run(string name)
+        {
+            string output = Path.Combine(_folder, name);
+            var options = DemoOptions.Parse(
+                ["--headless", "--script", script, "--model", ShippedModel.Directory, "--width", "320", "--height", "180", "--out", output, "--cache", cache]);
+            Assert.That(FreshThread.Run(() => DemoRun.Run(options, NullLogger.Instance)), Is.Zero);
+            return File.ReadAllLines(Path.Combine(output, "contact-sheet.txt"));
+        }
+
+        string[] first = Run("first");
+        string[] second = Run("second");
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Has.Some.Contains("'green marble': preview step 1 of 4"));
+            Assert.That(first, Has.None.Contains("from the asset cache"));
+            Assert.That(second, Has.Some.Contains("1 green sphere 'green marble': final (4 of 4, from the asset cache)"));
+            Assert.That(second, Has.None.Contains("'green marble': preview"), "a cached texture arrives final, with no previews");
+        });
+    }
+
+    [Test]
     public void New_options_parse_and_bad_values_name_the_option()
     {
         var options = DemoOptions.Parse(["--script", "s.txt", "--model", "m", "--no-generation", "--bench", "--bench-frames", "50"]);
