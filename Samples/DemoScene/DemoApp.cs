@@ -9,6 +9,7 @@ using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Engine.Scene;
 using RealtimeGen.Plugin;
 using RealtimeGen.Plugin.Components;
+using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Systems;
 
@@ -65,6 +66,17 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         if (generation == DemoGeneration.Streamed)
         {
             Plugin = TextureGenerationPlugin.Load(context.Gl, World, _assets, modelDirectory!, pluginOptions, logger);
+            SinkName = Plugin.SinkKind switch
+            {
+                TextureSinkKind.CpuStaging => "staging",
+                TextureSinkKind.VulkanExternalMemory => "external memory (Vulkan)",
+                { } other => other.ToString(),
+                null => Plugin.Sink.GetType().Name,
+            };
+            if (logger is not null)
+            {
+                DemoLog.SinkInUse(logger, SinkName);
+            }
         }
         else if (generation == DemoGeneration.Synchronous)
         {
@@ -75,6 +87,9 @@ internal sealed class DemoApp : IFramePhases, IDisposable
     public World World { get; }
 
     public DemoGeneration Generation { get; }
+
+    /// <summary>Which texture sink the plugin streams through ("staging", "external memory (Vulkan)"); null without one.</summary>
+    public string? SinkName { get; }
 
     /// <summary>The plugin when generation is streamed.</summary>
     public TextureGenerationPlugin? Plugin { get; }
@@ -291,7 +306,8 @@ internal sealed class DemoApp : IFramePhases, IDisposable
             state = $" (failed: {failed.Reason})";
         }
 
-        return $"RealtimeGen — [{selected}] {ObjectNames[selected]}: {_editor.Text}_{state}   Tab: next object, Enter: regenerate";
+        string sink = SinkName is null ? "" : $"   [sink: {SinkName}]";
+        return $"RealtimeGen — [{selected}] {ObjectNames[selected]}: {_editor.Text}_{state}   Tab: next object, Enter: regenerate{sink}";
     }
 
     private void BuildScene(IGraphicsContext context)

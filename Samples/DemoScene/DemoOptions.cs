@@ -1,5 +1,7 @@
 using System.Globalization;
+using RealtimeGen.Engine;
 using RealtimeGen.Engine.Platform;
+using RealtimeGen.Plugin.ExternalMemory;
 
 namespace RealtimeGen.Samples.DemoScene;
 
@@ -21,6 +23,9 @@ internal sealed record DemoOptions
                               (default: the built-in script; objects 0-3 spin, 4 is the floor)
           --model DIR         model package (default: Models/rtg-texture-lcm of this repository)
           --no-generation     checkerboard textures only
+          --texture-sink S    how generated pixels reach textures: staging (default; CPU staging
+                              buffers), external (Vulkan memory GL imports; falls back to staging,
+                              with the reason logged, where this machine has none) or auto
           --bench             frame-pacing benchmark: no generation, streamed, synchronous
           --bench-frames N    frames per benchmark run (default 600)
           --help              this text
@@ -55,6 +60,8 @@ internal sealed record DemoOptions
 
     public bool Bench { get; init; }
 
+    public TextureSinkKind TextureSink { get; init; } = TextureSinkKind.CpuStaging;
+
     public int BenchFrames { get; init; } = 600;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="FormatException"/> naming the bad argument.</summary>
@@ -77,6 +84,7 @@ internal sealed record DemoOptions
                 "--model" => options with { ModelDirectory = Next(args, ref i) },
                 "--no-generation" => options with { Generate = false },
                 "--bench" => options with { Bench = true },
+                "--texture-sink" => options with { TextureSink = Sink(arg, Next(args, ref i)) },
                 "--bench-frames" => options with { BenchFrames = PositiveInt(arg, Next(args, ref i)) },
                 "--help" or "-h" => options with { ShowHelp = true },
                 _ => throw new FormatException($"unknown option '{arg}' (see --help)"),
@@ -100,6 +108,18 @@ internal sealed record DemoOptions
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : throw new FormatException($"option '{option}' expects a positive whole number, got '{value}'");
+
+    private static TextureSinkKind Sink(string option, string value)
+    {
+        try
+        {
+            return TextureSinkSelector.Parse(value);
+        }
+        catch (RealtimeGenException e)
+        {
+            throw new FormatException($"option '{option}': {e.Message}", e);
+        }
+    }
 
     private static bool OnOff(string option, string value) => value switch
     {

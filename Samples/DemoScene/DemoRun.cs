@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Platform;
+using RealtimeGen.Plugin;
 
 namespace RealtimeGen.Samples.DemoScene;
 
@@ -47,9 +48,11 @@ internal static class DemoRun
         return context.IsHeadless ? RunHeadless(context, options, script, model, logger) : RunWindowed(context, options, script, model, logger);
     }
 
+    private static TextureGenerationPluginOptions PluginOptions(DemoOptions options) => new() { Sink = options.TextureSink };
+
     private static int RunWindowed(IGraphicsContext context, DemoOptions options, DemoScript script, string? model, ILogger logger)
     {
-        using var app = new DemoApp(context, model is null ? DemoGeneration.Off : DemoGeneration.Streamed, model, logger);
+        using var app = new DemoApp(context, model is null ? DemoGeneration.Off : DemoGeneration.Streamed, model, logger, PluginOptions(options));
         var loop = new FrameLoop(context, new FrameStats());
         var player = new DemoScriptPlayer(script);
         var clock = Stopwatch.StartNew();
@@ -67,7 +70,7 @@ internal static class DemoRun
 
     private static int RunHeadless(IGraphicsContext context, DemoOptions options, DemoScript script, string? model, ILogger logger)
     {
-        using var app = new DemoApp(context, model is null ? DemoGeneration.Off : DemoGeneration.Streamed, model, logger);
+        using var app = new DemoApp(context, model is null ? DemoGeneration.Off : DemoGeneration.Streamed, model, logger, PluginOptions(options));
         var loop = new FrameLoop(context, new FrameStats());
         var output = Path.GetFullPath(options.OutputDirectory);
         Directory.CreateDirectory(output);
