@@ -138,6 +138,17 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     /// <summary>Images the writer published into shared memory.</summary>
     public long PublishedCount => _writer.PublishedCount;
 
+    /// <summary>Images submitted so far: <see cref="Submit"/> numbers them 1, 2, … in call order.</summary>
+    public long SubmissionCount => _sequence;
+
+    /// <summary>
+    /// The number (see <see cref="SubmissionCount"/>) of the image the handle's texture shows since the last
+    /// <see cref="Upload"/>; 0 before its first (or for a released handle). Images reach the texture a frame or more
+    /// after their submission (the writer copies them meanwhile), and an overtaken image never does: a caller that
+    /// tracks what is on screen (e.g. the demo's contact sheet) counts submission k as shown once this is at least k.
+    /// </summary>
+    public long ShownSubmission(StreamedTextureHandle handle) => IsCurrent(handle) ? _entries[handle.Index].ShownSubmission : 0;
+
     /// <summary>Frames latched and copied into textures.</summary>
     public long LatchedCount { get; private set; }
 
@@ -210,6 +221,7 @@ public sealed class ExternalMemoryStreamer : ITextureSink
 
         entry.Generation++;
         entry.LatestSubmission = 0;
+        entry.ShownSubmission = 0;
         _freeHandles.Push(handle.Index);
     }
 
@@ -252,6 +264,8 @@ public sealed class ExternalMemoryStreamer : ITextureSink
                 continue;
             }
 
+            long[] submissions = ring.SubmissionOfFrame;
+            entry.ShownSubmission = submissions[ring.Sink.FrameNumber % submissions.Length];
             Texture2D texture = TextureOfSize(entry, i, ring.Sink.Width, ring.Sink.Height);
             _ = ring.Sink.CopyCurrentTo(texture);
             if (_options.GenerateMipmaps)

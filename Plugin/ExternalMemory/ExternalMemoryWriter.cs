@@ -131,8 +131,12 @@ internal sealed class ExternalMemoryWriter : IDisposable
                     break;
                 }
 
+                // Only this thread publishes into the ring, so the frame number the publication gets is known.
+                long[] submissions = ring.SubmissionOfFrame;
+                submissions[(ring.WriterFrames + 1) % submissions.Length] = write.Sequence;
                 if (ring.Sink.TryPublish(write.Slot.GetSpan(ring.ImageBytes)))
                 {
+                    ring.WriterFrames++;
                     published = true;
                     break;
                 }

@@ -16,6 +16,15 @@ internal sealed class StreamedRing(ExternalMemoryTextureSink sink)
     /// what it holds for the ring, and the ring is disposed once the render thread gets the gate.</summary>
     public bool Retired;
 
+    /// <summary>Frames the writer published into this ring (writer only).</summary>
+    public long WriterFrames;
+
+    /// <summary>The streamer's submission number of ring frame f at [f % length], written by the writer before it
+    /// publishes the frame (so the publication's release store covers it) and read by the render thread after
+    /// latching. At most two frames are published past the shown one before the next latch, so 8 entries never wrap
+    /// onto the frame being read.</summary>
+    public long[] SubmissionOfFrame { get; } = new long[8];
+
     /// <summary>The shared texture ring (GL textures over Vulkan memory).</summary>
     public ExternalMemoryTextureSink Sink { get; } = sink;
 

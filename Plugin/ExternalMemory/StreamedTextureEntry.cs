@@ -12,6 +12,9 @@ internal sealed class StreamedTextureEntry
     /// <summary>Submission number of the newest image queued for the handle; 0 when none.</summary>
     public long LatestSubmission;
 
+    /// <summary>Submission number of the image <see cref="Texture"/> shows; 0 before the first.</summary>
+    public long ShownSubmission;
+
     /// <summary>The shared ring at the size of the newest image handed to the writer; null before the first.</summary>
     public StreamedRing? Ring;
 

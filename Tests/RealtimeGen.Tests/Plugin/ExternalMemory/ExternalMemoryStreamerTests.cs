@@ -87,7 +87,8 @@ public class ExternalMemoryStreamerTests
             PumpUntil(shared, () => shared.LatchedCount == 1 && shared.FreeSlotCount == shared.SlotCount, ref replaced);
             StreamedTextureHandle reused = shared.CreateTexture();
             return (Read(shared.GetTexture(kept)!), shared.PublishedCount, shared.GetTexture(released), reused.Index == released.Index,
-                shared.GetTexture(reused), shared.RingCount);
+                shared.GetTexture(reused), shared.RingCount, Shown: shared.ShownSubmission(kept), Submitted: shared.SubmissionCount,
+                ShownOfReused: shared.ShownSubmission(reused));
         });
 
         Assert.Multiple(() =>
@@ -98,6 +99,9 @@ public class ExternalMemoryStreamerTests
             Assert.That(result.Item4, Is.True, "the released index is reused");
             Assert.That(result.Item5, Is.Null, "a reused handle starts without a texture");
             Assert.That(result.RingCount, Is.EqualTo(1));
+            Assert.That(result.Submitted, Is.EqualTo(3));
+            Assert.That(result.Shown, Is.EqualTo(2), "the texture shows the second submission; the first was overtaken");
+            Assert.That(result.ShownOfReused, Is.Zero);
         });
     }
 
