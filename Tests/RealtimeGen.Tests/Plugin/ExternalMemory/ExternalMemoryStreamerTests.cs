@@ -193,6 +193,53 @@ public class ExternalMemoryStreamerTests
     }
 
     [Test]
+    public void Steady_state_frames_that_submit_write_and_latch_images_allocate_nothing_on_the_render_thread()
+    {
+        var options = new TextureStreamerOptions { SlotCount = 3, SlotBytes = 32 * 32 * 4, GenerateMipmaps = true };
+        var result = WithStreamer(options, (context, shared) =>
+        {
+            StreamedTextureHandle handle = shared.CreateTexture();
+            long deadline = Environment.TickCount64 + (long)Patience.TotalMilliseconds;
+            long allocated = 0;
+            for (int image = 0; image < 40; image++)
+            {
+                // The first images create the ring and the texture (warm-up); the rest are measured.
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                if (!shared.TryAcquireSlot(out StagingSlot? slot))
+                {
+                    throw new InvalidOperationException("No free slot.");
+                }
+
+                slot.GetSpan(32 * 32 * 4).Fill((byte)image);
+                shared.Submit(slot, handle, 32, 32);
+                long latched = shared.LatchedCount;
+                while (shared.LatchedCount == latched || shared.FreeSlotCount != shared.SlotCount)
+                {
+                    shared.Upload();
+                    shared.EndFrame();
+                    if (Environment.TickCount64 > deadline)
+                    {
+                        throw new TimeoutException("The image was not latched.");
+                    }
+
+                    Thread.Sleep(1);
+                }
+
+                long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+                allocated += image >= 5 ? bytes : 0;
+            }
+
+            return (allocated, Read(shared.GetTexture(handle)!));
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.allocated, Is.Zero, "bytes allocated by the render thread over 35 steady-state images");
+            Assert.That(result.Item2, Is.EqualTo(ExternalMemoryPattern.Uniform(32, 32, 39)), "the last image is shown");
+        });
+    }
+
+    [Test]
     public void A_selection_without_Vulkan_is_refused_with_its_reason()
     {
         var error = GlTestHost.Run(context =>
