@@ -8,6 +8,7 @@ using RealtimeGen.Benchmarks.Frames;
 //   frames [--frames N] [--width W --height H]: frame pacing without generation, streamed, and synchronous
 //   assets-report [--quick]: time and peak memory per texture size, seam and watermark tables
 //   extmem [sizes...]: CPU staging vs external-memory texture updates, e.g. extmem 128 512 1024
+//   extmem-sink [sizes...]: the plugin's two texture sinks image by image (TextureStreamer vs ExternalMemoryStreamer)
 // Every benchmark class in this assembly is reachable: pick with --filter, e.g.
 //   dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- --filter '*Ecs*' --job short
 switch (args.Length > 0 ? args[0] : "")
@@ -18,6 +19,8 @@ switch (args.Length > 0 ? args[0] : "")
         return AssetsReport.Run(args[1..]);
     case "extmem":
         return TextureUpdateComparison.Run(args[1..]);
+    case "extmem-sink":
+        return SinkUpdateComparison.Run(args[1..]);
     default:
         BenchmarkSwitcher.FromAssembly(typeof(FramesCommand).Assembly).Run(args);
         return 0;
