@@ -37,7 +37,7 @@ internal static class DemoRun
 
         if (options.Bench)
         {
-            var report = FramePacingBench.Run(context, model!, options.BenchFrames, logger);
+            var report = FramePacingBench.Run(context, model!, options.BenchFrames, logger, textureSink: options.TextureSink);
             Console.WriteLine(report.ToMarkdown());
             var output = Path.GetFullPath(options.OutputDirectory);
             Directory.CreateDirectory(output);
