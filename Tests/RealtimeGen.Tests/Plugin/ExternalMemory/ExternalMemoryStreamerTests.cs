@@ -240,6 +240,48 @@ public class ExternalMemoryStreamerTests
     }
 
     [Test]
+    public void Resizing_every_frame_while_the_writer_copies_retires_rings_safely_and_ends_on_the_last_image()
+    {
+        var options = new TextureStreamerOptions { SlotCount = 4, SlotBytes = 256 * 256 * 4, GenerateMipmaps = false };
+        var result = WithStreamer(options, (context, shared) =>
+        {
+            int liveBefore = shared.Selection.Vulkan!.LiveObjectCount;
+            StreamedTextureHandle handle = shared.CreateTexture();
+            byte[] last = [];
+            int lastSize = 0;
+
+            // No pause between frames: the render thread retires the ring the writer is most likely copying into.
+            for (int frame = 0; frame < 120; frame++)
+            {
+                if (shared.TryAcquireSlot(out StagingSlot? slot))
+                {
+                    lastSize = frame % 2 == 0 ? 256 : 224;
+                    last = ExternalMemoryPattern.Random(lastSize, lastSize, frame);
+                    last.CopyTo(slot.GetSpan(last.Length));
+                    shared.Submit(slot, handle, lastSize, lastSize);
+                }
+
+                shared.Upload();
+                shared.EndFrame();
+            }
+
+            int replaced = 0;
+            PumpUntil(shared, () => shared.FreeSlotCount == shared.SlotCount && shared.ShownSubmission(handle) == shared.SubmissionCount, ref replaced);
+            Texture2D texture = shared.GetTexture(handle)!;
+            return (Shown: Read(texture), Last: last, Size: texture.Width, LastSize: lastSize, Rings: shared.RingCount,
+                LiveDuring: shared.Selection.Vulkan.LiveObjectCount - liveBefore);
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Size, Is.EqualTo(result.LastSize));
+            Assert.That(result.Shown, Is.EqualTo(result.Last), "the texture ends on the last image submitted");
+            Assert.That(result.Rings, Is.EqualTo(1), "every retired ring was disposed once the writer let go");
+            Assert.That(result.LiveDuring, Is.EqualTo(3), "one ring of three Vulkan images is left while the streamer lives");
+        });
+    }
+
+    [Test]
     public void A_selection_without_Vulkan_is_refused_with_its_reason()
     {
         var error = GlTestHost.Run(context =>
