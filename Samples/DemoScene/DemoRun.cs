@@ -71,7 +71,10 @@ internal static class DemoRun
 
     private static int RunHeadless(IGraphicsContext context, DemoOptions options, DemoScript script, string? model, ILogger logger)
     {
-        using var app = new DemoApp(context, model is null ? DemoGeneration.Off : DemoGeneration.Streamed, model, logger, PluginOptions(options));
+        // Headless there is no swap to end the frame: without glFinish, llvmpipe rasterises a frame while the next
+        // one runs, and uploading into a texture that frame still samples waits for it inside the upload (30 ms
+        // uploads measured, some of 250-500 ms). Finishing each frame keeps that work in the frame that made it.
+        using var app = new DemoApp(context, model is null ? DemoGeneration.Off : DemoGeneration.Streamed, model, logger, PluginOptions(options)) { FinishEachFrame = true };
         var loop = new FrameLoop(context, new FrameStats());
         var output = Path.GetFullPath(options.OutputDirectory);
         Directory.CreateDirectory(output);
