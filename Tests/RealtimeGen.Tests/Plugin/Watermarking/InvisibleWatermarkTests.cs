@@ -240,6 +240,22 @@ public class InvisibleWatermarkTests
     }
 
     [Test]
+    public void A_seamless_mark_on_a_64_pixel_texture_is_found_and_unmarked_ones_are_not()
+    {
+        // At 64² the offset grid leaves 7 whole blocks a side: the codeword is only complete when read as tiling.
+        byte[] marked = Texture(64, 64, 8);
+        InvisibleWatermark.Embed(marked, 64, 64, Payload, seamless: true);
+        WatermarkDetection result = InvisibleWatermark.Detect(marked, 64, 64);
+        int falseAlarms = Enumerable.Range(0, 12).Count(seed => InvisibleWatermark.Detect(Texture(64, 64, 300 + seed), 64, 64).Found);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Found, Is.True);
+            Assert.That(result.Payload, Is.EqualTo(Payload));
+            Assert.That(falseAlarms, Is.Zero);
+        });
+    }
+
+    [Test]
     public void A_seamless_mark_refuses_a_size_that_is_not_a_multiple_of_8()
     {
         var e = Assert.Throws<RealtimeGenException>(() => InvisibleWatermark.Embed(new byte[20 * 16 * 4], 20, 16, Payload, seamless: true));
