@@ -5,6 +5,7 @@ using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Engine.Scene;
 using RealtimeGen.Plugin.Components;
+using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Streaming;
 using RealtimeGen.Plugin.Systems;
@@ -61,7 +62,9 @@ public sealed class TextureGenerationPlugin : IDisposable
         }
     }
 
-    /// <summary>Creates the plugin with a <see cref="TextureStreamer"/> on <paramref name="gl"/> (call on the render thread).</summary>
+    /// <summary>Creates the plugin with the sink <see cref="TextureGenerationPluginOptions.Sink"/> asks for on
+    /// <paramref name="gl"/> (call on the render thread): a <see cref="TextureStreamer"/> by default, an
+    /// <see cref="ExternalMemoryStreamer"/> when shared memory is asked for and available.</summary>
     public TextureGenerationPlugin(
         GL gl,
         World world,
@@ -69,7 +72,7 @@ public sealed class TextureGenerationPlugin : IDisposable
         Func<IGenerationBackend> backendFactory,
         TextureGenerationPluginOptions? options = null,
         ILogger? logger = null)
-        : this(new TextureStreamer(gl, (options ?? new()).Streamer), true, world, assets, backendFactory, options, logger)
+        : this(CreateSink(gl, options ?? new(), logger), true, world, assets, backendFactory, options, logger)
     {
     }
 
@@ -78,6 +81,15 @@ public sealed class TextureGenerationPlugin : IDisposable
 
     /// <summary>Where images go and textures live.</summary>
     public ITextureSink Sink { get; }
+
+    /// <summary>The route the sink runs on: the selection's kind for an <see cref="ExternalMemoryStreamer"/>,
+    /// <see cref="TextureSinkKind.CpuStaging"/> for a <see cref="TextureStreamer"/>, null for another sink.</summary>
+    public TextureSinkKind? SinkKind => Sink switch
+    {
+        ExternalMemoryStreamer shared => shared.Kind,
+        TextureStreamer => TextureSinkKind.CpuStaging,
+        _ => null,
+    };
 
     /// <summary>The worker side.</summary>
     public GenerationService Service { get; }
@@ -129,6 +141,40 @@ public sealed class TextureGenerationPlugin : IDisposable
 
     /// <summary>After present: frees textures retired this frame and recycles finished slots.</summary>
     public void EndFrame() => Sink.EndFrame();
+
+    /// <summary>Makes the sink <paramref name="options"/> ask for; a route without a streamer falls back to CPU staging.</summary>
+    private static ITextureSink CreateSink(GL gl, TextureGenerationPluginOptions options, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(gl);
+        if (options.Sink == TextureSinkKind.CpuStaging)
+        {
+            // The default probes nothing, as before sinks could be chosen.
+            return new TextureStreamer(gl, options.Streamer);
+        }
+
+        TextureSinkSelection selection = TextureSinkSelector.Select(options.Sink, gl, logger);
+        if (selection.Vulkan is not null)
+        {
+            try
+            {
+                return new ExternalMemoryStreamer(selection, options.Streamer, ownsSelection: true, logger);
+            }
+            catch
+            {
+                selection.Dispose();
+                throw;
+            }
+        }
+
+        if (selection.Kind != TextureSinkKind.CpuStaging && logger is not null)
+        {
+            ExternalMemoryLog.SinkNotStreamable(logger, selection.Kind,
+                "the DirectML route is written by ONNX Runtime's DirectML provider, which the plugin's pipeline does not bind");
+        }
+
+        selection.Dispose();
+        return new TextureStreamer(gl, options.Streamer);
+    }
 
     /// <summary>Stops the workers (cancelling their jobs), then disposes the sink if owned. Render thread.</summary>
     public void Dispose()

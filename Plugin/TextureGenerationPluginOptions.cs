@@ -1,4 +1,5 @@
 using RealtimeGen.Plugin.Assets;
+using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Streaming;
@@ -10,6 +11,13 @@ public sealed record TextureGenerationPluginOptions
 {
     /// <summary>The staging ring and upload budget.</summary>
     public TextureStreamerOptions Streamer { get; init; } = new();
+
+    /// <summary>Where generated pixels go, for a plugin made on a GL context: <see cref="TextureSinkKind.CpuStaging"/>
+    /// (the default, a <see cref="TextureStreamer"/>), <see cref="TextureSinkKind.VulkanExternalMemory"/> (an
+    /// <see cref="ExternalMemoryStreamer"/>, falling back to CPU staging with the logged reason when this machine has no
+    /// shared-memory route), or <see cref="TextureSinkKind.Auto"/> (the best route here). <see cref="Streamer"/> sizes
+    /// the slots of either.</summary>
+    public TextureSinkKind Sink { get; init; } = TextureSinkKind.CpuStaging;
 
     /// <summary>Workers, queue and previews.</summary>
     public GenerationServiceOptions Service { get; init; } = new();

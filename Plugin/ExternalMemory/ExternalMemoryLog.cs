@@ -12,4 +12,12 @@ internal static partial class ExternalMemoryLog
     [LoggerMessage(EventId = 802, Level = LogLevel.Warning,
         Message = "Texture sink {Requested} is unavailable, using {Fallback}: {Reason}")]
     public static partial void SinkFellBack(ILogger logger, TextureSinkKind requested, TextureSinkKind fallback, string reason);
+
+    [LoggerMessage(EventId = 803, Level = LogLevel.Error,
+        Message = "Could not create a {Width}x{Height} shared-memory texture ring; the image is dropped: {Reason}")]
+    public static partial void RingFailed(ILogger logger, int width, int height, string reason);
+
+    [LoggerMessage(EventId = 804, Level = LogLevel.Warning,
+        Message = "Texture sink {Chosen} has no plugin streamer here, using CpuStaging: {Reason}")]
+    public static partial void SinkNotStreamable(ILogger logger, TextureSinkKind chosen, string reason);
 }

@@ -6,8 +6,9 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 
 /// <summary>
 /// The texture sink over shared GPU memory: the worker writes each generated frame into memory GL samples, the render
-/// thread latches the newest frame; no CPU copy to GL. The core that the streaming layer's <c>ITextureSink</c>
-/// adapter wraps (worker: <see cref="TryPublish{TState}"/>; render thread: <see cref="Latch"/>, <see cref="TextureHandle"/>).
+/// thread latches the newest frame; no CPU copy to GL. One ring of one texture at one size: the
+/// <see cref="ExternalMemoryStreamer"/> (the plugin's <c>ITextureSink</c> over shared memory) keeps one per streamed
+/// texture (worker side: <see cref="TryPublish{TState}"/>; render thread: <see cref="Latch"/>, <see cref="TextureHandle"/>).
 /// </summary>
 /// <remarks>
 /// Create and dispose on the GL thread. When the shared image's rows are tightly packed (lavapipe pads rows to

@@ -56,7 +56,7 @@ public static class TextureSinkSelector
         return selection;
     }
 
-    /// <summary>Parses a command-line value: auto, staging (cpu), extmem (vulkan), cuda, directml (dml).</summary>
+    /// <summary>Parses a command-line value: auto, staging (cpu), external (extmem, vulkan), cuda, directml (dml).</summary>
     /// <exception cref="RealtimeGenException">The value is none of those.</exception>
     public static TextureSinkKind Parse(string value)
     {
@@ -65,11 +65,11 @@ public static class TextureSinkSelector
         {
             "AUTO" => TextureSinkKind.Auto,
             "STAGING" or "CPU" => TextureSinkKind.CpuStaging,
-            "EXTMEM" or "VULKAN" => TextureSinkKind.VulkanExternalMemory,
+            "EXTERNAL" or "EXTMEM" or "VULKAN" => TextureSinkKind.VulkanExternalMemory,
             "CUDA" => TextureSinkKind.Cuda,
             "DIRECTML" or "DML" => TextureSinkKind.DirectML,
             _ => throw new RealtimeGenException(
-                $"Unknown texture sink '{value}'; expected auto, staging, extmem, cuda or directml."),
+                $"Unknown texture sink '{value}'; expected auto, staging, external (extmem), cuda or directml."),
         };
     }
 

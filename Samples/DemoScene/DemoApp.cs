@@ -9,7 +9,9 @@ using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Engine.Scene;
 using RealtimeGen.Plugin;
 using RealtimeGen.Plugin.Components;
+using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Plugin.Streaming;
 using RealtimeGen.Plugin.Systems;
 
 namespace RealtimeGen.Samples.DemoScene;
@@ -43,6 +45,8 @@ internal sealed class DemoApp : IFramePhases, IDisposable
     private readonly Queue<(int Index, GenerationRequest Request, long RequestedAt)> _syncQueue = new();
     private readonly long[] _seeds = [1, 2, 3, 4, 5];
     private readonly FrameReadback.Consumer _toContactSheet;
+    private readonly List<(TextureUpdate Update, StreamedTextureHandle Handle, long Submission)> _awaitingShow = [];
+    private readonly List<TextureUpdate> _shownUpdates = [];
     private FrameReadback? _readback;
     private int _sheetRequests;
     private bool _titleDirty = true;
@@ -65,6 +69,17 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         if (generation == DemoGeneration.Streamed)
         {
             Plugin = TextureGenerationPlugin.Load(context.Gl, World, _assets, modelDirectory!, pluginOptions, logger);
+            SinkName = Plugin.SinkKind switch
+            {
+                TextureSinkKind.CpuStaging => "staging",
+                TextureSinkKind.VulkanExternalMemory => "external memory (Vulkan)",
+                { } other => other.ToString(),
+                null => Plugin.Sink.GetType().Name,
+            };
+            if (logger is not null)
+            {
+                DemoLog.SinkInUse(logger, SinkName);
+            }
         }
         else if (generation == DemoGeneration.Synchronous)
         {
@@ -75,6 +90,9 @@ internal sealed class DemoApp : IFramePhases, IDisposable
     public World World { get; }
 
     public DemoGeneration Generation { get; }
+
+    /// <summary>Which texture sink the plugin streams through ("staging", "external memory (Vulkan)"); null without one.</summary>
+    public string? SinkName { get; }
 
     /// <summary>The plugin when generation is streamed.</summary>
     public TextureGenerationPlugin? Plugin { get; }
@@ -181,6 +199,18 @@ internal sealed class DemoApp : IFramePhases, IDisposable
 
                 _titleDirty |= update.Entity == _objects[_editor.Selected];
             }
+
+            // The external-memory sink shows an image a frame or more after the system hands it over: remember
+            // each one's submission number (the sink numbers them in call order, and Updates is that order).
+            if (Plugin.Sink is ExternalMemoryStreamer shared)
+            {
+                ReadOnlySpan<TextureUpdate> updates = Plugin.Generation.Updates;
+                long first = shared.SubmissionCount - updates.Length + 1;
+                for (int i = 0; i < updates.Length; i++)
+                {
+                    _awaitingShow.Add((updates[i], World.Get<GeneratedTexture>(updates[i].Entity).Handle, first + i));
+                }
+            }
         }
 
         // The naive baseline: one whole generation inside this frame.
@@ -197,7 +227,42 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         }
     }
 
-    public void Upload(in FrameTime time) => Plugin?.Upload(in time);
+    public void Upload(in FrameTime time)
+    {
+        if (Plugin is null)
+        {
+            return;
+        }
+
+        Plugin.Upload(in time);
+        _shownUpdates.Clear();
+        if (Plugin.Sink is not ExternalMemoryStreamer shared)
+        {
+            // The staging sink uploads within this frame (its budget permitting).
+            foreach (TextureUpdate update in Plugin.Generation.Updates)
+            {
+                _shownUpdates.Add(update);
+            }
+
+            return;
+        }
+
+        int kept = 0;
+        for (int i = 0; i < _awaitingShow.Count; i++)
+        {
+            var awaiting = _awaitingShow[i];
+            if (shared.ShownSubmission(awaiting.Handle) >= awaiting.Submission)
+            {
+                _shownUpdates.Add(awaiting.Update);
+            }
+            else
+            {
+                _awaitingShow[kept++] = awaiting;
+            }
+        }
+
+        _awaitingShow.RemoveRange(kept, _awaitingShow.Count - kept);
+    }
 
     public void Render(in FrameTime time)
     {
@@ -254,8 +319,9 @@ internal sealed class DemoApp : IFramePhases, IDisposable
         }
 
         _readback ??= new FrameReadback(_context.Gl, _context.Width, _context.Height);
-        if (Plugin is not null && Plugin.Generation.Updates.Length > 0 && _sheetRequests < ContactSheetLimit && _readback.HasFreeSlot
-            && _readback.TryRequest(_context.DefaultFramebuffer, DescribeUpdates(Plugin.Generation.Updates)))
+        // Frames in which a generated image reached the screen, labelled with what reached it.
+        if (_shownUpdates.Count > 0 && _sheetRequests < ContactSheetLimit && _readback.HasFreeSlot
+            && _readback.TryRequest(_context.DefaultFramebuffer, DescribeUpdates(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_shownUpdates))))
         {
             _sheetRequests++;
         }
@@ -293,7 +359,8 @@ internal sealed class DemoApp : IFramePhases, IDisposable
             state = $" (failed: {failed.Reason})";
         }
 
-        return $"RealtimeGen — [{selected}] {ObjectNames[selected]}: {_editor.Text}_{state}   Tab: next object, Enter: regenerate";
+        string sink = SinkName is null ? "" : $"   [sink: {SinkName}]";
+        return $"RealtimeGen — [{selected}] {ObjectNames[selected]}: {_editor.Text}_{state}   Tab: next object, Enter: regenerate{sink}";
     }
 
     private void BuildScene(IGraphicsContext context)

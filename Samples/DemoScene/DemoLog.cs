@@ -11,6 +11,9 @@ internal static partial class DemoLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Files} to {Output}")]
     public static partial void Wrote(ILogger logger, string files, string output);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generated textures stream through the {Sink} sink")]
+    public static partial void SinkInUse(ILogger logger, string sink);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
     public static partial void Failed(ILogger logger, string message);
 }

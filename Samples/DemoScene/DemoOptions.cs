@@ -1,5 +1,7 @@
 using System.Globalization;
+using RealtimeGen.Engine;
 using RealtimeGen.Engine.Platform;
+using RealtimeGen.Plugin.ExternalMemory;
 
 namespace RealtimeGen.Samples.DemoScene;
 
@@ -23,6 +25,9 @@ internal sealed record DemoOptions
           --no-generation     checkerboard textures only
           --cache DIR         asset cache (the one `realtimegen bake` fills): a texture generated once
                               appears without inference the next time (default: no cache)
+          --texture-sink S    how generated pixels reach textures: staging (default; CPU staging
+                              buffers), external (Vulkan memory GL imports; falls back to staging,
+                              with the reason logged, where this machine has none) or auto
           --bench             frame-pacing benchmark: no generation, streamed, synchronous
           --bench-frames N    frames per benchmark run (default 600)
           --help              this text
@@ -59,6 +64,8 @@ internal sealed record DemoOptions
 
     public bool Bench { get; init; }
 
+    public TextureSinkKind TextureSink { get; init; } = TextureSinkKind.CpuStaging;
+
     public int BenchFrames { get; init; } = 600;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="FormatException"/> naming the bad argument.</summary>
@@ -82,6 +89,7 @@ internal sealed record DemoOptions
                 "--no-generation" => options with { Generate = false },
                 "--cache" => options with { CacheDirectory = Next(args, ref i) },
                 "--bench" => options with { Bench = true },
+                "--texture-sink" => options with { TextureSink = Sink(arg, Next(args, ref i)) },
                 "--bench-frames" => options with { BenchFrames = PositiveInt(arg, Next(args, ref i)) },
                 "--help" or "-h" => options with { ShowHelp = true },
                 _ => throw new FormatException($"unknown option '{arg}' (see --help)"),
@@ -105,6 +113,18 @@ internal sealed record DemoOptions
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : throw new FormatException($"option '{option}' expects a positive whole number, got '{value}'");
+
+    private static TextureSinkKind Sink(string option, string value)
+    {
+        try
+        {
+            return TextureSinkSelector.Parse(value);
+        }
+        catch (RealtimeGenException e)
+        {
+            throw new FormatException($"option '{option}': {e.Message}", e);
+        }
+    }
 
     private static bool OnOff(string option, string value) => value switch
     {

@@ -37,7 +37,7 @@ internal static class DemoRun
 
         if (options.Bench)
         {
-            var report = FramePacingBench.Run(context, model!, options.BenchFrames, logger);
+            var report = FramePacingBench.Run(context, model!, options.BenchFrames, logger, textureSink: options.TextureSink);
             Console.WriteLine(report.ToMarkdown());
             var output = Path.GetFullPath(options.OutputDirectory);
             Directory.CreateDirectory(output);
@@ -48,7 +48,8 @@ internal static class DemoRun
         return context.IsHeadless ? RunHeadless(context, options, script, model, logger) : RunWindowed(context, options, script, model, logger);
     }
 
-    private static TextureGenerationPluginOptions PluginOptions(DemoOptions options) => new() { CacheDirectory = options.CacheDirectory };
+    private static TextureGenerationPluginOptions PluginOptions(DemoOptions options) =>
+        new() { CacheDirectory = options.CacheDirectory, Sink = options.TextureSink };
 
     private static int RunWindowed(IGraphicsContext context, DemoOptions options, DemoScript script, string? model, ILogger logger)
     {

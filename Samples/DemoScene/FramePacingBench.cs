@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Platform;
 using RealtimeGen.Plugin;
+using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Generation;
 
 namespace RealtimeGen.Samples.DemoScene;
@@ -29,18 +30,24 @@ internal static class FramePacingBench
         int frames,
         ILogger logger,
         WorkerPriority workerPriority = WorkerPriority.Low,
-        int paceHz = 0)
+        int paceHz = 0,
+        TextureSinkKind textureSink = TextureSinkKind.CpuStaging)
     {
         var runs = new List<FramePacingRun>(3);
-        var plugin = new TextureGenerationPluginOptions { Service = new GenerationServiceOptions { WorkerPriority = workerPriority } };
+        var plugin = new TextureGenerationPluginOptions
+        {
+            Service = new GenerationServiceOptions { WorkerPriority = workerPriority },
+            Sink = textureSink,
+        };
+        string sink = textureSink == TextureSinkKind.CpuStaging ? "" : $", sink {textureSink}";
         var pace = new Pace(paceHz);
         FramePacingRun baseline = Measure(context, DemoGeneration.Off, "(a) no generation", modelDirectory, frames, 0, logger, plugin, pace);
         runs.Add(baseline);
         runs.Add(Measure(
-            context, DemoGeneration.Streamed, $"(b) streamed through the system, worker {workerPriority}", modelDirectory, frames, baseline.P50Ms, logger, plugin, pace));
+            context, DemoGeneration.Streamed, $"(b) streamed through the system, worker {workerPriority}{sink}", modelDirectory, frames, baseline.P50Ms, logger, plugin, pace));
         runs.Add(Measure(context, DemoGeneration.Synchronous, "(c) naive: synchronous in the frame", modelDirectory, frames, baseline.P50Ms, logger, plugin, pace));
         runs.Add(Measure(
-            context, DemoGeneration.Streamed, "(d) streamed, next request once the last is final (latency)", modelDirectory, frames, baseline.P50Ms, logger, plugin, pace, oneAtATime: true));
+            context, DemoGeneration.Streamed, $"(d) streamed, next request once the last is final (latency){sink}", modelDirectory, frames, baseline.P50Ms, logger, plugin, pace, oneAtATime: true));
         return new FramePacingReport(context.Width, context.Height, RequestEveryFrames, paceHz, runs);
     }
 

@@ -9,6 +9,7 @@ using RealtimeGen.Benchmarks.Frames;
 //   assets-report [--quick]: time and peak memory per texture size, seam and watermark tables
 //   extmem [sizes...]: CPU staging vs external-memory texture updates, e.g. extmem 128 512 1024
 //   cache-latency [--rounds N] [--sizes 128,256,512]: in-game request-to-final latency, asset-cache miss vs hit
+//   extmem-sink [sizes...]: the plugin's two texture sinks image by image (TextureStreamer vs ExternalMemoryStreamer)
 // Every benchmark class in this assembly is reachable: pick with --filter, e.g.
 //   dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- --filter '*Ecs*' --job short
 switch (args.Length > 0 ? args[0] : "")
@@ -21,6 +22,8 @@ switch (args.Length > 0 ? args[0] : "")
         return TextureUpdateComparison.Run(args[1..]);
     case "cache-latency":
         return CacheLatencyCommand.Run(args[1..]);
+    case "extmem-sink":
+        return SinkUpdateComparison.Run(args[1..]);
     default:
         BenchmarkSwitcher.FromAssembly(typeof(FramesCommand).Assembly).Run(args);
         return 0;

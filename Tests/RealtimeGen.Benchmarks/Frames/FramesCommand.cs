@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using RealtimeGen.Engine;
 using RealtimeGen.Engine.Platform;
+using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Samples.DemoScene;
 
@@ -23,6 +24,7 @@ internal static class FramesCommand
         string output = Path.Combine("out", "bench");
         var priority = WorkerPriority.Low;
         int paceHz = 0;
+        var sink = TextureSinkKind.CpuStaging;
         for (int i = 0; i < args.Count; i++)
         {
             string value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"option '{args[i]}' needs a value");
@@ -34,6 +36,7 @@ internal static class FramesCommand
                 case "--model": model = value; break;
                 case "--out": output = value; break;
                 case "--pace": paceHz = Positive(args[i], value); break;
+                case "--texture-sink": sink = Sink(value); break;
                 case "--worker-priority":
                     priority = Enum.TryParse(value, ignoreCase: true, out WorkerPriority parsed)
                         ? parsed
@@ -41,7 +44,7 @@ internal static class FramesCommand
                     break;
                 default:
                     throw new ArgumentException(
-                        $"unknown option '{args[i]}' (frames takes --frames, --width, --height, --model, --out, --worker-priority, --pace HZ)");
+                        $"unknown option '{args[i]}' (frames takes --frames, --width, --height, --model, --out, --worker-priority, --pace HZ, --texture-sink staging|external|auto)");
             }
 
             i++;
@@ -56,7 +59,7 @@ internal static class FramesCommand
                 Width = width,
                 Height = height,
             });
-            FramePacingReport report = FramePacingBench.Run(context, package, frames, NullLogger.Instance, priority, paceHz);
+            FramePacingReport report = FramePacingBench.Run(context, package, frames, NullLogger.Instance, priority, paceHz, sink);
             Console.WriteLine(report.ToMarkdown());
             Directory.CreateDirectory(output);
             string json = Path.Combine(output, "frame-pacing.json");
@@ -75,4 +78,16 @@ internal static class FramesCommand
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
             ? n
             : throw new ArgumentException($"option '{option}' expects a positive whole number, got '{value}'");
+
+    private static TextureSinkKind Sink(string value)
+    {
+        try
+        {
+            return TextureSinkSelector.Parse(value);
+        }
+        catch (RealtimeGenException e)
+        {
+            throw new ArgumentException($"option '--texture-sink': {e.Message}", e);
+        }
+    }
 }

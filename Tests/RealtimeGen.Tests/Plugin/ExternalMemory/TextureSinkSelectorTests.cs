@@ -134,6 +134,7 @@ public class TextureSinkSelectorTests
     [TestCase("auto", TextureSinkKind.Auto)]
     [TestCase("staging", TextureSinkKind.CpuStaging)]
     [TestCase("EXTMEM", TextureSinkKind.VulkanExternalMemory)]
+    [TestCase("external", TextureSinkKind.VulkanExternalMemory)]
     [TestCase("cuda", TextureSinkKind.Cuda)]
     [TestCase("dml", TextureSinkKind.DirectML)]
     public void Command_line_values_parse(string value, TextureSinkKind expected) =>
