@@ -12,7 +12,7 @@ class Config:
     teacher_steps: int = 2000
     teacher_batch: int = 48
     teacher_lr: float = 1e-3
-    lcd_steps: int = 800
+    lcd_steps: int = 600
     lcd_batch: int = 32
     lcd_lr: float = 3e-4
     guidance_min: float = 2.0

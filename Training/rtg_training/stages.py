@@ -19,7 +19,7 @@ from .tokenizer import ClipTokenizer, learn_merges
 class Progress:
     """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
 
-    PLAN = {"data": 70, "tokenizer": 1, "ae": 330, "latents": 150, "teacher": 2500, "lcd": 1000,
+    PLAN = {"data": 70, "tokenizer": 1, "ae": 330, "latents": 150, "teacher": 2500, "lcd": 800,
             "classifier": 200, "eval": 300, "export": 40, "sheets": 60}
 
     def __init__(self):
