@@ -137,7 +137,8 @@ public sealed class AssetCache
             for (int i = 0; i < maps.Length; i++)
             {
                 using var png = new MemoryStream();
-                ImageFile.WritePng(png, images.Width, images.Height, maps[i]);
+                // Fast deflate: the game stores entries on its generation worker, where encoding delays the next job.
+                PngEncoder.Write(png, images.Width, images.Height, maps[i], System.IO.Compression.CompressionLevel.Fastest);
                 byte[] bytes = png.ToArray();
                 File.WriteAllBytes(Path.Combine(temp, AssetEntry.ImageFiles[i]), bytes);
                 fileHashes[AssetEntry.ImageFiles[i]] = Convert.ToHexStringLower(SHA256.HashData(bytes));

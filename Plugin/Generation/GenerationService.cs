@@ -183,7 +183,8 @@ public sealed class GenerationService : IDisposable
         return true;
     }
 
-    /// <summary>Cancels every job, waits for the workers to finish, and releases the slots of unread events.</summary>
+    /// <summary>Cancels every job, waits for the workers to finish (a final image already made is still stored to the
+    /// asset cache), and releases the slots of unread events.</summary>
     public void Dispose()
     {
         if (_stopping)
@@ -339,7 +340,8 @@ public sealed class GenerationService : IDisposable
             var output = new JobOutput(this, job, keepsFinal: key is not null);
             backend.Generate(job, output, token);
             Interlocked.Increment(ref _inferences);
-            if (key is not null && output.KeptFinal is { } final && !_stopping)
+            // Stored even while the service stops: a texture seen just before the game quits is a hit next time.
+            if (key is not null && output.KeptFinal is { } final)
             {
                 Store(key, final, job.Request);
             }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Streaming;
+using RealtimeGen.Plugin.Watermarking;
 
 namespace RealtimeGen.Plugin.Generation;
 
@@ -82,11 +83,15 @@ public sealed class LcmGenerationBackend : IGenerationBackend
     /// <inheritdoc/>
     /// <remarks>The key of <see cref="AssetKey.For"/> with the package's <see cref="ModelFingerprint"/> and the
     /// pipeline's watermark setting, as the baker uses, so baked assets are hits; null with a
-    /// <see cref="FinalImageFilter"/>, whose effect no key can name.</remarks>
+    /// <see cref="FinalImageFilter"/> or a watermark payload or strength other than the default, which the key does not
+    /// name.</remarks>
     public AssetKey? CacheKeyOf(GenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (FinalImageFilter is not null)
+        LcmPipelineOptions options = Pipeline.Options;
+        bool customMark = options.Watermark
+            && (options.WatermarkPayload is not null || options.WatermarkStrength != InvisibleWatermark.DefaultStrength);
+        if (FinalImageFilter is not null || customMark)
         {
             return null;
         }

@@ -28,8 +28,9 @@ public static class InvisibleWatermark
 
     // Offset of the seamless grid. The wrap edge then falls between a block's 6th and 7th column (and row), where the
     // pattern changes per pixel about as much as it does on average inside the image, block edges included, so the
-    // seam ratio stays where it was (mean 1.21 unmarked, 1.18 marked over eight 256² model outputs). Half a block lowers
-    // it (the middle of the pattern is smooth: 0.97 to 0.81 on a 256×128 texture); no offset raises it (to 1.39).
+    // seam ratio stays where it was (mean 1.22 unmarked, 1.17 marked over eight 256² outputs of the second shipped
+    // package). Half a block lowers it (the middle of the pattern is smooth: 0.97 to 0.81 on a 256×128 texture); no
+    // offset raises it (to 1.52).
     private const int WrapOffset = 2;
     private const float SoftScale = 8f;
     private static readonly float[] Pattern = BuildPattern();
@@ -127,7 +128,8 @@ public static class InvisibleWatermark
     }
 
     /// <summary>Looks for a mark in <paramref name="rgba"/> (RGBA8, width·height·4 bytes) at any crop alignment,
-    /// at the image's size and at twice it.</summary>
+    /// at the image's size and at twice it; an image too small to hold a whole codeword without the blocks that wrap
+    /// around its edges (under 72 pixels a side) is also read as tiling, as a seamless mark is embedded.</summary>
     public static WatermarkDetection Detect(ReadOnlySpan<byte> rgba, int width, int height)
     {
         CheckImage(rgba.Length, width, height);
@@ -138,13 +140,19 @@ public static class InvisibleWatermark
             luma[i] = (0.299f * rgba[p]) + (0.587f * rgba[p + 1]) + (0.114f * rgba[p + 2]);
         }
 
-        WatermarkDetection direct = DetectLuma(luma, width, height, 1);
+        WatermarkDetection direct = DetectLuma(luma, width, height, 1, wrap: false);
+        if (!direct.Found && width % Block == 0 && height % Block == 0 && Math.Min(width, height) < (WatermarkCodeword.TileBlocks + 1) * Block)
+        {
+            WatermarkDetection wrapped = DetectLuma(luma, width, height, 1, wrap: true);
+            direct = wrapped.Found || wrapped.Confidence > direct.Confidence ? wrapped : direct;
+        }
+
         if (direct.Found || (long)width * height * 4 > 4096L * 4096)
         {
             return direct;
         }
 
-        WatermarkDetection upscaled = DetectLuma(Upscale2(luma, width, height), width * 2, height * 2, 2);
+        WatermarkDetection upscaled = DetectLuma(Upscale2(luma, width, height), width * 2, height * 2, 2, wrap: false);
         return upscaled.Found || upscaled.Confidence > direct.Confidence ? upscaled : direct;
     }
 
@@ -173,7 +181,8 @@ public static class InvisibleWatermark
         return sum == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / (sum / count));
     }
 
-    private static WatermarkDetection DetectLuma(float[] luma, int width, int height, int scale)
+    // With wrap, blocks run past the right and bottom edges and continue at the left and top (a tiling image).
+    private static WatermarkDetection DetectLuma(float[] luma, int width, int height, int scale, bool wrap)
     {
         const int Tile = WatermarkCodeword.TileBlocks;
         Span<float> sums = stackalloc float[Tile * Tile];
@@ -186,8 +195,8 @@ public static class InvisibleWatermark
         {
             for (int ox = 0; ox < Block; ox++)
             {
-                int blocksX = (width - ox) / Block;
-                int blocksY = (height - oy) / Block;
+                int blocksX = (wrap ? width : width - ox) / Block;
+                int blocksY = (wrap ? height : height - oy) / Block;
                 if (blocksX < 1 || blocksY < 1)
                 {
                     continue;
@@ -199,7 +208,7 @@ public static class InvisibleWatermark
                 {
                     for (int bx = 0; bx < blocksX; bx++)
                     {
-                        float soft = Math.Clamp(Difference(luma, width, ox + (bx * Block), oy + (by * Block)) / SoftScale, -1f, 1f);
+                        float soft = Math.Clamp(Difference(luma, width, height, ox + (bx * Block), oy + (by * Block)) / SoftScale, -1f, 1f);
                         int position = ((by % Tile) * Tile) + (bx % Tile);
                         sums[position] += soft;
                         counts[position] += 1;
@@ -244,7 +253,7 @@ public static class InvisibleWatermark
             WatermarkCodeword.Encode(payload, bits);
         }
 
-        double accuracy = BitAccuracy(luma, width, height, bestOx, bestOy, bestTx, bestTy, bits);
+        double accuracy = BitAccuracy(luma, width, height, bestOx, bestOy, bestTx, bestTy, bits, wrap);
         return new WatermarkDetection(valid && bestScore >= MinConfidence, payload, accuracy, bestScore, scale);
     }
 
@@ -272,11 +281,11 @@ public static class InvisibleWatermark
         return total == 0 ? 0 : agreement / total;
     }
 
-    private static double BitAccuracy(float[] luma, int width, int height, int ox, int oy, int tx, int ty, ReadOnlySpan<bool> bits)
+    private static double BitAccuracy(float[] luma, int width, int height, int ox, int oy, int tx, int ty, ReadOnlySpan<bool> bits, bool wrap)
     {
         const int Tile = WatermarkCodeword.TileBlocks;
-        int blocksX = (width - ox) / Block;
-        int blocksY = (height - oy) / Block;
+        int blocksX = (wrap ? width : width - ox) / Block;
+        int blocksY = (wrap ? height : height - oy) / Block;
         int agree = 0;
         for (int by = 0; by < blocksY; by++)
         {
@@ -284,7 +293,7 @@ public static class InvisibleWatermark
             {
                 int index = IndexFor(bx % Tile, by % Tile, tx, ty);
                 bool expected = bits[index] ^ WatermarkCodeword.Key[index];
-                bool seen = Difference(luma, width, ox + (bx * Block), oy + (by * Block)) > 0;
+                bool seen = Difference(luma, width, height, ox + (bx * Block), oy + (by * Block)) > 0;
                 agree += expected == seen ? 1 : 0;
             }
         }
@@ -298,15 +307,15 @@ public static class InvisibleWatermark
         return WatermarkCodeword.IndexAt[(((q + ty) % Tile) * Tile) + ((p + tx) % Tile)];
     }
 
-    private static float Difference(float[] luma, int width, int left, int top)
+    private static float Difference(float[] luma, int width, int height, int left, int top)
     {
         float d = 0;
         for (int y = 0; y < Block; y++)
         {
-            int row = ((top + y) * width) + left;
+            int row = Wrap(top + y, height) * width;
             for (int x = 0; x < Block; x++)
             {
-                d += luma[row + x] * Pattern[(y * Block) + x];
+                d += luma[row + Wrap(left + x, width)] * Pattern[(y * Block) + x];
             }
         }
 

@@ -159,6 +159,29 @@ public class AssetCacheTests
     }
 
     [Test]
+    public void A_cache_that_need_not_be_writable_opens_read_only_and_refuses_writes_clearly()
+    {
+        var writable = new AssetCache(_root, requireWritable: false);
+        Assert.That(writable.WriteProblem, Is.Null);
+
+        // Root ignores permission bits; sysfs is mounted read-only for everyone.
+        string folder = "/sys/rtg-asset-cache-read-only";
+        if (OperatingSystem.IsWindows() || CanWrite("/sys"))
+        {
+            Assert.Ignore("Needs a read-only mount (/sys on Linux) that this process cannot write.");
+            return;
+        }
+
+        var cache = new AssetCache(folder, requireWritable: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That(cache.WriteProblem, Does.Contain(folder).And.Contain("not writable"));
+            Assert.That(cache.TryGet(Key(), out _), Is.False);
+            Assert.That(() => cache.Put(Key(), Images(1)), Throws.TypeOf<RealtimeGenException>().With.Message.Contains(folder));
+        });
+    }
+
+    [Test]
     public void Concurrent_writers_of_the_same_entries_leave_only_sound_entries()
     {
         var cache = new AssetCache(_root);

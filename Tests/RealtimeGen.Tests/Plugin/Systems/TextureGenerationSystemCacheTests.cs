@@ -1,10 +1,15 @@
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using RealtimeGen.Engine.Ecs;
+using RealtimeGen.Engine.Frames;
+using RealtimeGen.Engine.Rendering;
+using RealtimeGen.Plugin;
 using RealtimeGen.Plugin.Assets;
 using RealtimeGen.Plugin.Components;
+using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Plugin.Streaming;
 using RealtimeGen.Plugin.Systems;
 using RealtimeGen.Tests.Support;
 
@@ -120,6 +125,75 @@ public class TextureGenerationSystemCacheTests
             Assert.That(result.Pixels, Is.EqualTo(baked.Albedo));
         });
     }
+
+    [Test]
+    public void A_hit_through_the_external_memory_sink_gives_the_texture_of_the_miss()
+    {
+        TextureRequest request = Request("glazed blue tiles");
+        var result = GlTestHost.Run(context =>
+        {
+            var world = new World();
+            var options = new TextureGenerationPluginOptions
+            {
+                Sink = TextureSinkKind.Auto,
+                CacheDirectory = _root,
+                Streamer = new TextureStreamerOptions { SlotCount = 4, SlotBytes = 64 * 64 * 4 },
+                Service = new GenerationServiceOptions { WorkerPriority = WorkerPriority.Normal },
+            };
+            using var plugin = new TextureGenerationPlugin(context.Gl, world, null, ShippedBackend, options);
+            byte[] miss = Settle(plugin, world, world.Create(request));
+            byte[] hit = Settle(plugin, world, world.Create(request));
+            return (miss, hit, plugin.SinkKind, plugin.Service.CompletedInferenceCount, plugin.Service.CacheHitCount);
+        });
+
+        if (result.SinkKind is not (TextureSinkKind.VulkanExternalMemory or TextureSinkKind.Cuda))
+        {
+            Assert.Ignore($"No external-memory route here (the plugin fell back to {result.SinkKind}).");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((result.CompletedInferenceCount, result.CacheHitCount), Is.EqualTo((1L, 1L)));
+            Assert.That(result.hit, Is.EqualTo(result.miss));
+            Assert.That(result.miss, Is.EqualTo(Pipeline.Generate(request.ToGenerationRequest())));
+        });
+    }
+
+    // Runs frames until the entity's final image is complete, the worker is idle (its store done) and the sink has
+    // latched it for a few frames; returns the texture. A hang guard, not a timing.
+    private static byte[] Settle(TextureGenerationPlugin plugin, World world, Entity entity)
+    {
+        long deadline = Environment.TickCount64 + (long)StreamingHarness.Patience.TotalMilliseconds;
+        int settled = 0;
+        for (long frame = 0; settled < 3; frame++)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"No settled final texture after {frame} frames.");
+            }
+
+            var time = new FrameTime(frame, 0.016, frame * 0.016);
+            plugin.Update(in time);
+            plugin.Upload(in time);
+            plugin.EndFrame();
+            bool complete = world.TryGet(entity, out GenerationProgress progress) && progress.IsComplete;
+            bool idle = plugin.Service.RunningCount == 0 && plugin.Service.QueuedCount == 0 && SinkIdle(plugin.Sink);
+            settled = complete && idle ? settled + 1 : 0;
+            Thread.Sleep(1);
+        }
+
+        Texture2D texture = plugin.TextureOf(entity) ?? throw new InvalidOperationException("No texture after the final image.");
+        var pixels = new byte[texture.Width * texture.Height * 4];
+        texture.ReadPixels(pixels);
+        return pixels;
+    }
+
+    private static bool SinkIdle(ITextureSink sink) => sink switch
+    {
+        ExternalMemoryStreamer shared => shared.FreeSlotCount == shared.SlotCount && shared.PendingCount == 0,
+        TextureStreamer staging => staging.FreeSlotCount == staging.SlotCount && staging.PendingCount == 0,
+        _ => true,
+    };
 
     [Test]
     public void A_changed_seed_or_prompt_misses_and_generates()

@@ -240,6 +240,22 @@ public class InvisibleWatermarkTests
     }
 
     [Test]
+    public void A_seamless_mark_on_a_64_pixel_texture_is_found_and_unmarked_ones_are_not()
+    {
+        // At 64² the offset grid leaves 7 whole blocks a side: the codeword is only complete when read as tiling.
+        byte[] marked = Texture(64, 64, 8);
+        InvisibleWatermark.Embed(marked, 64, 64, Payload, seamless: true);
+        WatermarkDetection result = InvisibleWatermark.Detect(marked, 64, 64);
+        int falseAlarms = Enumerable.Range(0, 12).Count(seed => InvisibleWatermark.Detect(Texture(64, 64, 300 + seed), 64, 64).Found);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Found, Is.True);
+            Assert.That(result.Payload, Is.EqualTo(Payload));
+            Assert.That(falseAlarms, Is.Zero);
+        });
+    }
+
+    [Test]
     public void A_seamless_mark_refuses_a_size_that_is_not_a_multiple_of_8()
     {
         var e = Assert.Throws<RealtimeGenException>(() => InvisibleWatermark.Embed(new byte[20 * 16 * 4], 20, 16, Payload, seamless: true));
@@ -247,23 +263,30 @@ public class InvisibleWatermarkTests
     }
 
     [Test]
-    public void Seamless_pipeline_output_is_marked_on_the_wrapping_grid_and_keeps_its_seam_ratio()
+    public void Seamless_pipeline_output_is_marked_on_the_wrapping_grid_and_adds_no_seam()
     {
         using var marked = LcmPipeline.Load(ShippedModel.Directory, new LcmPipelineOptions { Inference = new InferenceOptions { IntraOpThreads = 1 } });
-        var request = new GenerationRequest { Prompt = "mossy stone", Seed = 4, Width = 128, Height = 96, Seamless = true };
-        byte[] output = marked.Generate(request);
-        byte[] plain = ShippedModel.Pipeline.Generate(request);
-        byte[] expected = (byte[])plain.Clone();
-        InvisibleWatermark.Embed(expected, 128, 96, marked.WatermarkPayload, seamless: true);
-
-        double before = SeamMetric.Measure(plain, 128, 96);
-        double after = SeamMetric.Measure(output, 128, 96);
-        Assert.Multiple(() =>
+        var changes = new List<double>();
+        foreach (string prompt in new[] { "mossy stone", "red brick wall", "white marble", "oak planks" })
         {
-            Assert.That(output, Is.EqualTo(expected));
-            Assert.That(after, Is.EqualTo(before).Within(SeamMargin), $"seam ratio {before:F3} unmarked, {after:F3} marked");
-            Assert.That(InvisibleWatermark.Detect(output, 128, 96).Payload, Is.EqualTo(marked.WatermarkPayload));
-        });
+            for (int seed = 0; seed < 2; seed++)
+            {
+                var request = new GenerationRequest { Prompt = prompt, Seed = seed, Width = 128, Height = 96, Seamless = true };
+                byte[] output = marked.Generate(request);
+                byte[] plain = ShippedModel.Pipeline.Generate(request);
+                byte[] expected = (byte[])plain.Clone();
+                InvisibleWatermark.Embed(expected, 128, 96, marked.WatermarkPayload, seamless: true);
+                Assert.That(output, Is.EqualTo(expected), $"'{prompt}' seed {seed}: the pipeline marks seamless output on the wrapping grid");
+                Assert.That(InvisibleWatermark.Detect(output, 128, 96).Payload, Is.EqualTo(marked.WatermarkPayload));
+                changes.Add(SeamMetric.Measure(output, 128, 96) - SeamMetric.Measure(plain, 128, 96));
+            }
+        }
+
+        // One image's ratio is noisy (its seam is only 448 pixel pairs), so the mean over eight is checked. It may drop
+        // a little: the mark raises neighbour differences inside the image (block edges) slightly more than across the
+        // wrap. The plain grid raised it by 0.5 on average (measured on the first shipped model).
+        double mean = changes.Average();
+        Assert.That(mean, Is.InRange(-2.5 * SeamMargin, SeamMargin), $"mean seam ratio change {mean:F3} ({string.Join(", ", changes.Select(c => c.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))})");
     }
 
     [Test]
