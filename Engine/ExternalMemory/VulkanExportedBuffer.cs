@@ -50,27 +50,7 @@ public sealed unsafe class VulkanExportedBuffer : IDisposable
                 memoryType = device.FindMemoryType(requirements.MemoryTypeBits, MemoryPropertyFlags.None);
             }
 
-            var dedicated = new MemoryDedicatedAllocateInfo { SType = StructureType.MemoryDedicatedAllocateInfo, Buffer = buffer };
-            var export = new ExportMemoryAllocateInfo
-            {
-                SType = StructureType.ExportMemoryAllocateInfo,
-                PNext = &dedicated,
-                HandleTypes = VulkanExternalMemoryDevice.HandleTypeFlag,
-            };
-            var allocateInfo = new MemoryAllocateInfo
-            {
-                SType = StructureType.MemoryAllocateInfo,
-                PNext = &export,
-                AllocationSize = requirements.Size,
-                MemoryTypeIndex = memoryType,
-            };
-            DeviceMemory memory;
-            result = vk.AllocateMemory(handle, &allocateInfo, null, &memory);
-            if (result != Result.Success)
-            {
-                throw new RealtimeGenException($"vkAllocateMemory of {requirements.Size} exportable bytes failed with {result} on '{device.DeviceName}'.");
-            }
-
+            DeviceMemory memory = device.AllocateExportable(requirements.Size, memoryType, new MemoryDedicatedAllocateInfo { Buffer = buffer });
             _memory = memory;
             AllocationSize = requirements.Size;
             result = vk.BindBufferMemory(handle, buffer, memory, 0);

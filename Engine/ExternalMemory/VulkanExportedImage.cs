@@ -63,28 +63,7 @@ public sealed unsafe class VulkanExportedImage : IDisposable
             uint memoryType = device.FindMemoryType(
                 requirements.MemoryTypeBits, MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit);
 
-            // A dedicated allocation: GL is told the same (GL_DEDICATED_MEMORY_OBJECT_EXT), and some drivers require it for export.
-            var dedicated = new MemoryDedicatedAllocateInfo { SType = StructureType.MemoryDedicatedAllocateInfo, Image = image };
-            var export = new ExportMemoryAllocateInfo
-            {
-                SType = StructureType.ExportMemoryAllocateInfo,
-                PNext = &dedicated,
-                HandleTypes = VulkanExternalMemoryDevice.HandleTypeFlag,
-            };
-            var allocateInfo = new MemoryAllocateInfo
-            {
-                SType = StructureType.MemoryAllocateInfo,
-                PNext = &export,
-                AllocationSize = requirements.Size,
-                MemoryTypeIndex = memoryType,
-            };
-            DeviceMemory memory;
-            result = vk.AllocateMemory(handle, &allocateInfo, null, &memory);
-            if (result != Result.Success)
-            {
-                throw new RealtimeGenException($"vkAllocateMemory of {requirements.Size} exportable bytes failed with {result} on '{device.DeviceName}'.");
-            }
-
+            DeviceMemory memory = device.AllocateExportable(requirements.Size, memoryType, new MemoryDedicatedAllocateInfo { Image = image });
             _memory = memory;
             AllocationSize = requirements.Size;
             result = vk.BindImageMemory(handle, image, memory, 0);

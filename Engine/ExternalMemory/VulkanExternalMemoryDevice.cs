@@ -254,6 +254,37 @@ public sealed unsafe class VulkanExternalMemoryDevice : IDisposable
         return fd;
     }
 
+    /// <summary>
+    /// Allocates exportable memory of <paramref name="memoryType"/> for one image or buffer: a dedicated allocation
+    /// (GL is told the same with GL_DEDICATED_MEMORY_OBJECT_EXT, and some drivers require it for export).
+    /// </summary>
+    internal DeviceMemory AllocateExportable(ulong size, uint memoryType, MemoryDedicatedAllocateInfo dedicated)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        dedicated.SType = StructureType.MemoryDedicatedAllocateInfo;
+        var export = new ExportMemoryAllocateInfo
+        {
+            SType = StructureType.ExportMemoryAllocateInfo,
+            PNext = &dedicated,
+            HandleTypes = HandleTypeFlag,
+        };
+        var allocateInfo = new MemoryAllocateInfo
+        {
+            SType = StructureType.MemoryAllocateInfo,
+            PNext = &export,
+            AllocationSize = size,
+            MemoryTypeIndex = memoryType,
+        };
+        DeviceMemory memory;
+        Result result = Vk.AllocateMemory(_device, &allocateInfo, null, &memory);
+        if (result != Result.Success)
+        {
+            throw new RealtimeGenException($"vkAllocateMemory of {size} exportable bytes failed with {result} on '{DeviceName}'.");
+        }
+
+        return memory;
+    }
+
     internal void Forget(IDisposable child)
     {
         lock (_gate)
