@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -40,9 +39,8 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     private readonly TextureStreamerOptions _options;
     private readonly ILogger? _logger;
     private readonly int _renderThread = Environment.CurrentManagedThreadId;
-    private readonly StagingSlot[] _slots;
+    private readonly StagingSlotPool _slots;
     // Lock-free on purpose: workers and the writer give slots back while the render thread takes none of them.
-    private readonly ConcurrentQueue<int> _freeSlots = new();
     private readonly PendingUpload[] _pending;
     private readonly List<StreamedTextureEntry> _entries = [];
     private readonly Stack<int> _freeHandles = new();
@@ -88,13 +86,8 @@ public sealed class ExternalMemoryStreamer : ITextureSink
         _options = options;
         _logger = logger;
         _memory = NativeMemory.AlignedAlloc((nuint)total, 64);
-        _slots = new StagingSlot[options.SlotCount];
         _pending = new PendingUpload[options.SlotCount];
-        for (int i = 0; i < options.SlotCount; i++)
-        {
-            _slots[i] = new StagingSlot(i, (nint)_memory + ((nint)i * options.SlotBytes), options.SlotBytes);
-            _freeSlots.Enqueue(i);
-        }
+        _slots = new StagingSlotPool((nint)_memory, options.SlotCount, options.SlotBytes);
 
         _writer = new ExternalMemoryWriter(options.SlotCount, ReleaseSlot);
     }
@@ -112,10 +105,10 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     public int SlotBytes => _options.SlotBytes;
 
     /// <summary>Staging slots.</summary>
-    public int SlotCount => _slots.Length;
+    public int SlotCount => _slots.Count;
 
     /// <summary>Slots neither held by a worker, nor queued, nor being copied by the writer.</summary>
-    public int FreeSlotCount => _freeSlots.Count;
+    public int FreeSlotCount => _slots.FreeCount;
 
     /// <summary>Images submitted and not yet handed to the writer.</summary>
     public int PendingCount => _pendingCount;
@@ -156,37 +149,15 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     public ReadOnlySpan<StreamedTextureHandle> ReplacedTextures => CollectionsMarshal.AsSpan(_replaced);
 
     /// <inheritdoc/>
-    public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot)
-    {
-        if (_freeSlots.TryDequeue(out int index))
-        {
-            slot = _slots[index];
-            return true;
-        }
-
-        slot = null;
-        return false;
-    }
+    public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot) => _slots.TryAcquire(out slot);
 
     /// <inheritdoc/>
-    public StagingSlot AcquireSlot(CancellationToken cancellationToken)
-    {
-        // Polls, as TextureStreamer does: the slots run dry only when a whole ring of images is in flight.
-        StagingSlot? slot;
-        while (!TryAcquireSlot(out slot))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            Thread.Sleep(1);
-        }
-
-        return slot;
-    }
+    public StagingSlot AcquireSlot(CancellationToken cancellationToken) => _slots.Acquire(cancellationToken);
 
     /// <inheritdoc/>
     public void ReleaseSlot(StagingSlot slot)
     {
-        CheckOwnSlot(slot);
-        _freeSlots.Enqueue(slot.Index);
+        _slots.Release(slot);
     }
 
     /// <inheritdoc/>
@@ -232,7 +203,7 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     public void Submit(StagingSlot slot, StreamedTextureHandle target, int width, int height)
     {
         CheckRenderThread();
-        CheckOwnSlot(slot);
+        _slots.CheckOwn(slot);
         if (width < 1 || height < 1 || (long)width * height * 4 > SlotBytes)
         {
             throw new ArgumentOutOfRangeException(
@@ -333,13 +304,13 @@ public sealed class ExternalMemoryStreamer : ITextureSink
             if (!IsCurrent(next.Target) || _entries[next.Target.Index].LatestSubmission != next.Sequence)
             {
                 // Released texture, or a newer image of it is queued: never written.
-                _freeSlots.Enqueue(next.Slot.Index);
+                _slots.Release(next.Slot);
                 continue;
             }
 
             if (RingOfSize(_entries[next.Target.Index], next.Width, next.Height) is not { } ring)
             {
-                _freeSlots.Enqueue(next.Slot.Index);
+                _slots.Release(next.Slot);
                 continue;
             }
 
@@ -438,15 +409,6 @@ public sealed class ExternalMemoryStreamer : ITextureSink
 
     private bool IsCurrent(StreamedTextureHandle handle) =>
         handle.Index >= 0 && handle.Index < _entries.Count && _entries[handle.Index].Generation == handle.Generation;
-
-    private void CheckOwnSlot(StagingSlot slot)
-    {
-        ArgumentNullException.ThrowIfNull(slot);
-        if (slot.Index >= _slots.Length || !ReferenceEquals(_slots[slot.Index], slot))
-        {
-            throw new ArgumentException("The slot belongs to another sink.", nameof(slot));
-        }
-    }
 
     private void CheckRenderThread()
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using RealtimeGen.Engine;
 using RealtimeGen.Engine.Rendering;
@@ -23,9 +22,8 @@ public sealed class TextureStreamer : ITextureSink
     private readonly IUploadFences _fences;
     private readonly TextureStreamerOptions _options;
     private readonly int _renderThread = Environment.CurrentManagedThreadId;
-    private readonly StagingSlot[] _slots;
+    private readonly StagingSlotPool _slots;
     // Lock-free on purpose: a low-priority worker preempted inside a lock would stall the render thread.
-    private readonly ConcurrentQueue<int> _freeSlots = new();
     private readonly PendingUpload[] _pending;
     private readonly int[] _inFlight;
     private readonly nint[] _slotFence;
@@ -79,26 +77,21 @@ public sealed class TextureStreamer : ITextureSink
                 "streaming needs OpenGL 4.4 buffer storage with persistent, coherent mapping.");
         }
 
-        _slots = new StagingSlot[options.SlotCount];
         _slotFence = new nint[options.SlotCount];
         _inFlight = new int[options.SlotCount];
         _pending = new PendingUpload[options.SlotCount];
         _replaced = new StreamedTextureHandle[options.SlotCount];
-        for (int i = 0; i < options.SlotCount; i++)
-        {
-            _slots[i] = new StagingSlot(i, (nint)mapped + ((nint)i * options.SlotBytes), options.SlotBytes);
-            _freeSlots.Enqueue(i);
-        }
+        _slots = new StagingSlotPool((nint)mapped, options.SlotCount, options.SlotBytes);
     }
 
     /// <inheritdoc/>
     public int SlotBytes => _options.SlotBytes;
 
     /// <summary>Slots in the ring.</summary>
-    public int SlotCount => _slots.Length;
+    public int SlotCount => _slots.Count;
 
     /// <summary>Slots neither held by a writer, nor queued, nor waiting for their fence.</summary>
-    public int FreeSlotCount => _freeSlots.Count;
+    public int FreeSlotCount => _slots.FreeCount;
 
     /// <summary>Images queued for upload.</summary>
     public int PendingCount => _pendingCount;
@@ -113,38 +106,15 @@ public sealed class TextureStreamer : ITextureSink
     public ReadOnlySpan<StreamedTextureHandle> ReplacedTextures => _replaced.AsSpan(0, _replacedCount);
 
     /// <inheritdoc/>
-    public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot)
-    {
-        if (_freeSlots.TryDequeue(out int index))
-        {
-            slot = _slots[index];
-            return true;
-        }
-
-        slot = null;
-        return false;
-    }
+    public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot) => _slots.TryAcquire(out slot);
 
     /// <inheritdoc/>
-    public StagingSlot AcquireSlot(CancellationToken cancellationToken)
-    {
-        // Polls rather than waiting on a handle the render thread would have to signal under a lock; the ring
-        // runs dry only when the render thread falls behind by a whole ring of images.
-        StagingSlot? slot;
-        while (!TryAcquireSlot(out slot))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            Thread.Sleep(1);
-        }
-
-        return slot;
-    }
+    public StagingSlot AcquireSlot(CancellationToken cancellationToken) => _slots.Acquire(cancellationToken);
 
     /// <inheritdoc/>
     public void ReleaseSlot(StagingSlot slot)
     {
-        CheckOwnSlot(slot);
-        PushFree(slot.Index);
+        _slots.Release(slot);
     }
 
     /// <inheritdoc/>
@@ -190,7 +160,7 @@ public sealed class TextureStreamer : ITextureSink
     public void Submit(StagingSlot slot, StreamedTextureHandle target, int width, int height)
     {
         CheckRenderThread();
-        CheckOwnSlot(slot);
+        _slots.CheckOwn(slot);
         if (width < 1 || height < 1 || (long)width * height * 4 > SlotBytes)
         {
             throw new ArgumentOutOfRangeException(
@@ -232,7 +202,7 @@ public sealed class TextureStreamer : ITextureSink
             if (!IsCurrent(target) || _latestSubmission[target.Index] != next.Sequence)
             {
                 // Released texture, or a newer image of it is queued: the GPU never saw this slot.
-                PushFree(next.Slot.Index);
+                _slots.Release(next.Slot);
                 continue;
             }
 
@@ -326,7 +296,7 @@ public sealed class TextureStreamer : ITextureSink
             {
                 _fences.Delete(_slotFence[slot]);
                 _slotFence[slot] = 0;
-                PushFree(slot);
+                _slots.ReleaseAt(slot);
             }
             else
             {
@@ -337,19 +307,8 @@ public sealed class TextureStreamer : ITextureSink
         _inFlightCount = kept;
     }
 
-    private void PushFree(int slot) => _freeSlots.Enqueue(slot);
-
     private bool IsCurrent(StreamedTextureHandle handle) =>
         handle.Index >= 0 && handle.Index < _generations.Count && _generations[handle.Index] == handle.Generation;
-
-    private void CheckOwnSlot(StagingSlot slot)
-    {
-        ArgumentNullException.ThrowIfNull(slot);
-        if (slot.Index >= _slots.Length || !ReferenceEquals(_slots[slot.Index], slot))
-        {
-            throw new ArgumentException("The slot belongs to another sink.", nameof(slot));
-        }
-    }
 
     private void CheckRenderThread()
     {
