@@ -69,12 +69,7 @@ def main(argv=None):
                 s0 = time.perf_counter()
                 out = unet(x, torch.tensor([t]), ctx, cond)
                 step_times.append(time.perf_counter() - s0)
-                a = D.ALPHAS_CUMPROD[t]
-                c_skip, c_out = D.boundary_scalings(torch.tensor(float(t)))
-                denoised = c_out * D.split_output(x, out, a, FULL.prediction)[0] + c_skip * x
-                if k + 1 < len(ts):
-                    a_prev = D.ALPHAS_CUMPROD[ts[k + 1]]
-                    x = a_prev.sqrt() * denoised + (1 - a_prev).sqrt() * torch.randn(x.shape, generator=g)
+                denoised, x = D.lcm_step(x, out, t, ts[k + 1] if k + 1 < len(ts) else None, run.cfg.prediction, g)
             t2 = time.perf_counter()
             image = dec(denoised / scale)
             rgba = ((image.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)

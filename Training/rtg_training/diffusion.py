@@ -64,8 +64,20 @@ def guidance_cond(scale, batch):
     return guidance_scale_embedding(torch.full((batch,), float(scale) - 1.0), 256)
 
 
+def lcm_step(x, out, t, t_next, prediction, generator):
+    """One LCMScheduler step from the UNet output `out` at timestep t: (denoised, x re-noised to t_next);
+    after the last step (t_next None) the second is None and no noise is drawn."""
+    x0, _ = split_output(x, out, ALPHAS_CUMPROD[t], prediction)
+    c_skip, c_out = boundary_scalings(torch.tensor(float(t)))
+    denoised = c_out * x0 + c_skip * x
+    if t_next is None:
+        return denoised, None
+    a_next = ALPHAS_CUMPROD[t_next]
+    return denoised, a_next.sqrt() * denoised + (1 - a_next).sqrt() * torch.randn(x.shape, generator=generator)
+
+
 @torch.no_grad()
-def lcm_sample(unet, ctx, steps, guidance, generator, hw=(16, 16), prediction="epsilon"):
+def lcm_sample(unet, ctx, steps, guidance, generator, hw, prediction):
     """Multistep LCM sampling; returns the final denoised latents (scaled latent space)."""
     b = ctx.shape[0]
     x = torch.randn((b, 4) + tuple(hw), generator=generator)
@@ -73,19 +85,13 @@ def lcm_sample(unet, ctx, steps, guidance, generator, hw=(16, 16), prediction="e
     ts = lcm_timesteps(steps)
     denoised = x
     for i, t in enumerate(ts):
-        tt = torch.full((b,), t, dtype=torch.long)
-        a = ALPHAS_CUMPROD[t]
-        x0, _ = split_output(x, unet(x, tt, ctx, cond), a, prediction)
-        c_skip, c_out = boundary_scalings(torch.tensor(float(t)))
-        denoised = c_out * x0 + c_skip * x
-        if i + 1 < len(ts):
-            a_prev = ALPHAS_CUMPROD[ts[i + 1]]
-            x = a_prev.sqrt() * denoised + (1 - a_prev).sqrt() * torch.randn(x.shape, generator=generator)
+        out = unet(x, torch.full((b,), t, dtype=torch.long), ctx, cond)
+        denoised, x = lcm_step(x, out, t, ts[i + 1] if i + 1 < len(ts) else None, prediction, generator)
     return denoised
 
 
 @torch.no_grad()
-def ddim_sample(unet, ctx, uncond_ctx, steps, guidance, generator, hw=(16, 16), prediction="epsilon"):
+def ddim_sample(unet, ctx, uncond_ctx, steps, guidance, generator, hw, prediction):
     """Teacher DDIM (eta 0, 'leading' spacing, steps_offset 1) with classifier-free guidance."""
     b = ctx.shape[0]
     x = torch.randn((b, 4) + tuple(hw), generator=generator)
