@@ -1,10 +1,9 @@
 using StbImageSharp;
-using StbImageWriteSharp;
 
 namespace RealtimeGen.Engine.Rendering;
 
 /// <summary>Reads PNG, JPEG, TGA and BMP files into RGBA8 <see cref="Image"/>s (StbImageSharp) and writes PNGs
-/// (StbImageWriteSharp).</summary>
+/// (<see cref="PngEncoder"/>).</summary>
 /// <remarks>
 /// Size limits are checked from the file's header (StbImageSharp's ImageInfo) before any pixel memory is
 /// allocated. Every failure is a <see cref="RealtimeGenException"/> naming the file. Thread-safe: no shared state.
@@ -83,7 +82,7 @@ public static class ImageFile
     }
 
     /// <summary>Encodes RGBA8 pixels (top row first) as PNG into <paramref name="destination"/>.</summary>
-    public static unsafe void WritePng(Stream destination, int width, int height, ReadOnlySpan<byte> rgba)
+    public static void WritePng(Stream destination, int width, int height, ReadOnlySpan<byte> rgba)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -93,10 +92,8 @@ public static class ImageFile
             throw new ArgumentException($"Expected {(long)width * height * 4} bytes of RGBA8 for {width}x{height}; got {rgba.Length}.", nameof(rgba));
         }
 
-        fixed (byte* pixels = rgba)
-        {
-            new ImageWriter().WritePng(pixels, width, height, StbImageWriteSharp.ColorComponents.RedGreenBlueAlpha, destination);
-        }
+        // Files that are kept: the smaller output of Optimal, still faster than the previous encoder.
+        PngEncoder.Write(destination, width, height, rgba, System.IO.Compression.CompressionLevel.Optimal);
     }
 
     private static Image Decode(Stream stream, string sourceName, ImageLimits limits)

@@ -1,4 +1,4 @@
-using StbImageWriteSharp;
+using RealtimeGen.Engine.Rendering;
 
 namespace RealtimeGen.Samples.Cli;
 
@@ -16,7 +16,6 @@ public static class PngFile
             Directory.CreateDirectory(folder);
         }
 
-        using var stream = File.Create(path);
-        new ImageWriter().WritePng(rgba.ToArray(), width, height, ColorComponents.RedGreenBlueAlpha, stream);
+        ImageFile.SavePng(path, width, height, rgba);
     }
 }
