@@ -88,6 +88,13 @@ def write_card(run, package):
             "sampling + decode (the C# pipeline on ONNX Runtime is faster; see the README).", "",
             table(ev), "",
         ]
+        ae = ev.get("autoencoder")
+        if ae:
+            lines += [
+                f"The ceiling for any sampler: the autoencoder's reconstructions of the {ae['images']} real samples are "
+                f"judged family {ae['family']:.1%}, colour {ae['colour']:.1%}, FID {ae['fid_judge']:.2f} "
+                f"(mean absolute error {ae['mae_8bit']:.2f}/255).", "",
+            ]
     lines += [
         "## Contact sheets", "",
         f"Prompts (rows) × LCM 1, 2, 4, 8 steps (w {LCM_GUIDANCE}) and the teacher at {TEACHER_STEPS} DDIM steps "

@@ -261,12 +261,32 @@ def eval(run):  # noqa: A001 (the stage is called eval)
                    f"{row['method']}: family {row['family_acc_seen']:.2f}/{row['family_acc_heldout']:.2f}, "
                    f"colour {row['colour_acc_seen']:.2f}/{row['colour_acc_heldout']:.2f}, FID {row['fid_judge']:.2f}")
     result = {"rows": rows, "prompts": len(prompts), "heldout_prompts": int(held.sum()),
+              "autoencoder": _autoencoder_ceiling(run, judge, real, real_feats),
               "real_images": len(real["images"]), "judge_on_real": {
                   "family": float((real_pf == real["family"]).mean()), "colour": float((real_pc == real["colour"]).mean())},
               "threads": torch.get_num_threads()}
     with open(run.path("eval.json"), "w") as f:
         json.dump(result, f, indent=2)
+    ae = result["autoencoder"]
     print(table(result), flush=True)
+    print(f"[eval] autoencoder reconstructions of the real samples: family {ae['family']:.1%}, colour {ae['colour']:.1%}, "
+          f"FID {ae['fid_judge']:.2f}, MAE {ae['mae_8bit']:.2f}/255", flush=True)
+
+
+@torch.no_grad()
+def _autoencoder_ceiling(run, judge, real, real_feats):
+    """The judge on the autoencoder's reconstructions of the real samples: no sampler can do better than what
+    the decoder can draw, so this is the ceiling the sampled rows are read against."""
+    enc, dec = run.load_ae()
+    images = []
+    for i in range(0, len(real["images"]), 48):
+        x = dec(enc(_to_tensor(real["images"][i:i + 48])))
+        images.append(((x.clamp(-1, 1) + 1) * 127.5 + 0.5).byte().permute(0, 2, 3, 1).numpy())
+    images = np.concatenate(images)
+    pf, pc, feats = _judge_all(judge, images)
+    mae = float(np.abs(images.astype(np.float64) - real["images"].astype(np.float64)).mean())
+    return {"family": float((pf == real["family"]).mean()), "colour": float((pc == real["colour"]).mean()),
+            "fid_judge": frechet_distance(feats, real_feats), "mae_8bit": mae, "images": int(len(images))}
 
 
 @torch.no_grad()
