@@ -9,7 +9,7 @@ class Config:
     ae_steps: int = 1500
     ae_batch: int = 16
     ae_crop: int = 64
-    teacher_steps: int = 2000
+    teacher_steps: int = 1800
     teacher_batch: int = 48
     teacher_lr: float = 1e-3
     lcd_steps: int = 600

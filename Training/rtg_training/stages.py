@@ -58,6 +58,11 @@ def _ema(target, source, decay):
             pt.mul_(decay).add_(ps.detach(), alpha=1 - decay)
 
 
+def _step_seed(stream, step):
+    """A training step's own seed: a loop resumed from a checkpoint draws exactly what an uninterrupted one would."""
+    return stream * 1_000_003 + step
+
+
 def _cosine_lr(opt, base, step, total, warmup=30):
     lr = base * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / total)))
     for g in opt.param_groups:
@@ -142,13 +147,13 @@ class Run:
             s = torch.load(ckpt)
             enc.load_state_dict(s["enc"]), dec.load_state_dict(s["dec"]), opt.load_state_dict(s["opt"])
             start = s["step"]
-        rng = np.random.default_rng(cfg.seed + 1)
         c, m = cfg.ae_crop, 8
         mask = torch.zeros(1, 1, c, c)
         mask[..., m:c - m, m:c - m] = 1
         t0 = time.time()
         for step in range(start, cfg.ae_steps):
             _cosine_lr(opt, 1e-3, step, cfg.ae_steps)
+            rng = np.random.default_rng((cfg.seed + 1, step))
             idx = rng.integers(0, len(imgs), cfg.ae_batch)
             batch = np.stack([np.roll(imgs[i], tuple(rng.integers(0, TX.SIZE, 2)), (0, 1))[:c, :c] for i in idx])
             x = torch.from_numpy(batch).permute(0, 3, 1, 2).float() / 127.5 - 1
@@ -250,11 +255,12 @@ class Run:
                 mdl.load_state_dict(s[k])
             opt.load_state_dict(s["opt"])
             start = s["step"]
-        g = torch.Generator().manual_seed(cfg.seed + 2 + start)
+        g = torch.Generator()
         zero_cond = torch.zeros(cfg.teacher_batch, 256)
         t0 = time.time()
         for step in range(start, cfg.teacher_steps):
             _cosine_lr(opt, cfg.teacher_lr, step, cfg.teacher_steps)
+            g.manual_seed(_step_seed(cfg.seed + 2, step))
             idx = torch.randint(0, len(z), (cfg.teacher_batch,), generator=g)
             x0 = torch.roll(z[idx], tuple(torch.randint(0, 16, (2,), generator=g).tolist()), (2, 3))
             tid = ids[idx].clone()
@@ -311,12 +317,13 @@ class Run:
             start = s["step"]
         with torch.no_grad():
             uncond = te(torch.tensor([tok.encode("")])[:, :CONTEXT_TOKENS])
-        g = torch.Generator().manual_seed(cfg.seed + 3 + start)
+        g = torch.Generator()
         b = cfg.lcd_batch
         prev_alpha = torch.cat([D.ALPHAS_CUMPROD[:1], D.ALPHAS_CUMPROD[D.DDIM_TIMESTEPS[:-1]]])
         t0 = time.time()
         for step in range(start, cfg.lcd_steps):
             _cosine_lr(opt, cfg.lcd_lr, step, cfg.lcd_steps, warmup=20)
+            g.manual_seed(_step_seed(cfg.seed + 3, step))
             idx = torch.randint(0, len(z), (b,), generator=g)
             x0 = torch.roll(z[idx], tuple(torch.randint(0, 16, (2,), generator=g).tolist()), (2, 3))
             with torch.no_grad():
