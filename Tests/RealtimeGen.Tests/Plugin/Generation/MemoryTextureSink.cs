@@ -43,6 +43,9 @@ internal sealed unsafe class MemoryTextureSink : ITextureSink
 
     public ReadOnlySpan<StreamedTextureHandle> ReplacedTextures => [];
 
+    public bool TryAcquireSlot(StreamedTextureHandle target, int width, int height, [NotNullWhen(true)] out StagingSlot? slot) =>
+        TryAcquireSlot(out slot);
+
     public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot)
     {
         slot = null;
