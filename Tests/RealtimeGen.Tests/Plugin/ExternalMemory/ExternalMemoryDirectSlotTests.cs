@@ -296,6 +296,138 @@ public class ExternalMemoryDirectSlotTests
     }
 
     [Test]
+    public void Workers_writing_direct_slots_while_textures_are_released_resized_and_the_streamer_disposed_leak_nothing()
+    {
+        var result = GlTestHost.Run(context =>
+        {
+            int memfdsBefore = VulkanTestDevice.OpenMemfdCount();
+            using TextureSinkSelection selection = TextureSinkSelector.Select(TextureSinkKind.VulkanExternalMemory, context.Gl);
+            if (selection.Kind != TextureSinkKind.VulkanExternalMemory)
+            {
+                return (Reason: selection.Reason, Error: (Exception?)null, Direct: 0L, Copied: 0L, Live: 0, MemfdsBefore: 0, MemfdsAfter: 0);
+            }
+
+            Exception? workerError = null;
+            long direct = 0;
+            long copied = 0;
+            var random = new Random(17);
+            for (int round = 0; round < 4; round++)
+            {
+                var shared = new ExternalMemoryStreamer(selection, new TextureStreamerOptions { SlotCount = 4, SlotBytes = 48 * 48 * 4 });
+                var handles = new List<StreamedTextureHandle> { shared.CreateTexture(), shared.CreateTexture() };
+                var targets = new StreamedTextureHandle[] { handles[0], handles[1] };
+                var targetsGate = new Lock();
+                var written = new System.Collections.Concurrent.ConcurrentQueue<(StagingSlot Slot, StreamedTextureHandle Target, int Size)>();
+                using var stop = new CancellationTokenSource();
+
+                // The worker: asks for its target's memory, writes at the pitch, hands the slot over (or gives it back).
+                var worker = new Thread(() =>
+                {
+                    var local = new Random(round);
+                    try
+                    {
+                        Work(local);
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or ArgumentException or ObjectDisposedException)
+                    {
+                        workerError = e;
+                    }
+                });
+
+                void Work(Random local)
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        StreamedTextureHandle target;
+                        lock (targetsGate)
+                        {
+                            target = targets[local.Next(2)];
+                        }
+
+                        int size = local.Next(3) == 0 ? 32 : 48;
+                        if (!shared.TryAcquireSlot(target, size, size, out StagingSlot? slot))
+                        {
+                            Thread.Sleep(1);
+                            continue;
+                        }
+
+                        slot.WriteTightRows(ExternalMemoryPattern.Uniform(size, size, (byte)size), size, size);
+                        if (local.Next(8) == 0)
+                        {
+                            shared.ReleaseSlot(slot);
+                        }
+                        else
+                        {
+                            written.Enqueue((slot, target, size));
+                        }
+                    }
+                }
+
+                worker.Start();
+                for (int frame = 0; frame < 150; frame++)
+                {
+                    while (written.TryDequeue(out var item))
+                    {
+                        shared.Submit(item.Slot, item.Target, item.Size, item.Size);
+                    }
+
+                    if (random.Next(10) == 0)
+                    {
+                        // Release one texture and give the worker a new one in its place.
+                        int which = random.Next(2);
+                        shared.ReleaseTexture(targets[which]);
+                        StreamedTextureHandle replacement = shared.CreateTexture();
+                        lock (targetsGate)
+                        {
+                            targets[which] = replacement;
+                        }
+                    }
+
+                    shared.Upload();
+                    shared.EndFrame();
+                    Thread.Sleep(random.Next(2));
+                }
+
+                stop.Cancel();
+                worker.Join();
+                while (written.TryDequeue(out var item))
+                {
+                    // Half of what is left is submitted, the rest given back, just before dispose.
+                    if (random.Next(2) == 0)
+                    {
+                        shared.Submit(item.Slot, item.Target, item.Size, item.Size);
+                    }
+                    else
+                    {
+                        shared.ReleaseSlot(item.Slot);
+                    }
+                }
+
+                direct += shared.DirectImages;
+                copied += shared.CopiedImages;
+                shared.Dispose();
+            }
+
+            return (Reason: "", Error: workerError, Direct: direct, Copied: copied, Live: selection.Vulkan!.LiveObjectCount,
+                MemfdsBefore: memfdsBefore, MemfdsAfter: VulkanTestDevice.OpenMemfdCount());
+        });
+
+        if (result.Reason.Length > 0)
+        {
+            Assert.Ignore($"No Vulkan external memory here: {result.Reason}");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error, Is.Null, "the worker never hit a refused or freed slot");
+            Assert.That(result.Direct, Is.GreaterThan(0), "images went the direct path");
+            Assert.That(result.Copied, Is.GreaterThan(0), "and the copy path (first images, resizes)");
+            Assert.That(result.Live, Is.Zero, "no Vulkan images left");
+            Assert.That(result.MemfdsAfter, Is.EqualTo(result.MemfdsBefore), "no exported memory fds left");
+        });
+    }
+
+    [Test]
     public void A_direct_slot_submitted_to_another_texture_or_twice_is_refused_clearly()
     {
         var options = new TextureStreamerOptions { SlotCount = 3, SlotBytes = 32 * 32 * 4, GenerateMipmaps = false };
