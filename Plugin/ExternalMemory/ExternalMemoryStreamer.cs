@@ -27,7 +27,11 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 /// <para>Threads: the slot methods are safe on any thread; everything else belongs to the render thread (create,
 /// submit, upload, end frame, dispose). A ring is created on the render thread in <see cref="Upload"/> when a
 /// handle's first image, or an image of a new size, arrives; it is retired on release, resize or dispose, and
-/// disposed after the frame once the writer has let go of it (taken without waiting; otherwise the next frame).</para>
+/// disposed after the frame once the writer and every worker holding one of its images have let go of it (checked
+/// without waiting; otherwise the next frame). Acquiring a direct slot is CPU and atomics only (a lookup in a
+/// handle → ring table the render thread publishes, a pin, a compare-exchange on the ring image's state): workers
+/// never touch GL. Direct images are published by the writer thread, in submission order with copied ones, so the
+/// newest image always wins.</para>
 /// <para>Semantics follow <see cref="TextureStreamer"/>: only the newest image of a texture is written; a texture is
 /// reported in <see cref="ReplacedTextures"/> when its <see cref="Texture2D"/> is created or replaced (first frame,
 /// new size); mipmaps are regenerated after each frame when the options ask for them. The upload budget does not
@@ -35,7 +39,7 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 /// </remarks>
 public sealed class ExternalMemoryStreamer : ITextureSink
 {
-    /// <summary>Images per ring: one shown, one retiring behind its fence, one for the writer.</summary>
+    /// <summary>Images per ring: one shown, one retiring behind its fence, one for the writer or a worker.</summary>
     private const int RingImages = 3;
 
     private readonly GL _gl;
