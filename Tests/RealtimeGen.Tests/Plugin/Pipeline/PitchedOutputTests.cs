@@ -39,6 +39,25 @@ public class PitchedOutputTests
     }
 
     [Test]
+    public void Pitched_marked_generation_allocates_nothing_after_warm_up()
+    {
+        LcmPipeline pipeline = Marked.Value;
+        GenerationRequest request = Request;
+        int pitch = (request.Width * 4) + 64;
+        var destination = new byte[((request.Height - 1) * pitch) + (request.Width * 4)];
+        pipeline.Generate(request, destination, pitch, default, null, null);
+        pipeline.Generate(request, destination, pitch, default, null, null);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++)
+        {
+            pipeline.Generate(request, destination, pitch, default, null, null);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
     public void A_pitched_preview_equals_the_tight_preview_of_the_same_step()
     {
         LcmPipeline pipeline = Marked.Value;
