@@ -19,6 +19,10 @@ public readonly struct ExternalMemoryWrite : IEquatable<ExternalMemoryWrite>
     /// <summary>Height in pixels.</summary>
     public int Height => Image.Height;
 
+    /// <summary>Which image of the ring is reserved (0 … slot count − 1); the same image always has the same index,
+    /// so a producer can keep per-image state (e.g. a view of its mapped rows).</summary>
+    public int Index => Slot;
+
     /// <summary>Bytes between rows in the shared memory (not necessarily width × 4).</summary>
     public int RowPitch => Image.RowPitch;
 

@@ -20,4 +20,8 @@ internal static partial class ExternalMemoryLog
     [LoggerMessage(EventId = 804, Level = LogLevel.Warning,
         Message = "Texture sink {Chosen} has no plugin streamer here, using CpuStaging: {Reason}")]
     public static partial void SinkNotStreamable(ILogger logger, TextureSinkKind chosen, string reason);
+
+    [LoggerMessage(EventId = 805, Level = LogLevel.Error,
+        Message = "A {Width}x{Height} shared-memory texture ring is still written by {Pins} worker slot(s) at dispose; it is left undisposed rather than freed under the worker")]
+    public static partial void RingLeftPinned(ILogger logger, int width, int height, int pins);
 }

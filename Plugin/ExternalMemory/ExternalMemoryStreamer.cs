@@ -10,19 +10,28 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 
 /// <summary>
 /// An <see cref="ITextureSink"/> over shared GPU memory: each streamed texture gets its own ring of Vulkan-allocated
-/// images that GL imports (<see cref="ExternalMemoryTextureSink"/>); a dedicated writer thread copies each submitted
-/// image from its staging slot into the ring's mapped memory, and the render thread latches the newest frame and
-/// copies it GPU to GPU (glCopyImageSubData) into the handle's ordinary <see cref="Texture2D"/>, which materials sample.
-/// The render thread copies no pixels on the CPU and never waits.
+/// images that GL imports (<see cref="ExternalMemoryTextureSink"/>). In the steady state a worker writes each image
+/// straight into a free image of its texture's ring (zero-copy); a dedicated writer thread publishes it, and the render
+/// thread latches the newest frame and copies it GPU to GPU (glCopyImageSubData) into the handle's ordinary
+/// <see cref="Texture2D"/>, which materials sample. The render thread copies no pixels on the CPU and never waits.
 /// </summary>
 /// <remarks>
-/// <para>Staging slots are native scratch memory owned by the streamer: <see cref="ITextureSink.Submit"/> names no
-/// target when a worker acquires its slot, and the ring (and with it the row pitch) is known only once the image's
-/// size reaches the render thread. The writer's copy from slot to ring is the one extra pass over the pixels.</para>
+/// <para>Two paths. Direct (zero-copy): when a worker asks with its target
+/// (<see cref="TryAcquireSlot(StreamedTextureHandle, int, int, out StagingSlot?)"/>) and that texture already has a ring
+/// of the image's size with a free image, the slot it gets is that image's mapped memory at the Vulkan row pitch, so
+/// the pipeline's RGBA conversion of the decoder output writes the shared memory itself and <see cref="Submit"/> only
+/// publishes. Copy: a texture's first image of a size (no ring yet: rings are made on the render thread, where GL
+/// imports them), a ring with no free image, or a caller that names no target gets a scratch slot of native memory,
+/// which the writer copies into the ring (<see cref="CopiedBytes"/> counts it). A direct slot pins its ring until it is
+/// published or dropped, so a released or resized texture's ring is disposed only after that.</para>
 /// <para>Threads: the slot methods are safe on any thread; everything else belongs to the render thread (create,
 /// submit, upload, end frame, dispose). A ring is created on the render thread in <see cref="Upload"/> when a
 /// handle's first image, or an image of a new size, arrives; it is retired on release, resize or dispose, and
-/// disposed after the frame once the writer has let go of it (taken without waiting; otherwise the next frame).</para>
+/// disposed after the frame once the writer and every worker holding one of its images have let go of it (checked
+/// without waiting; otherwise the next frame). Acquiring a direct slot is CPU and atomics only (a lookup in a
+/// handle → ring table the render thread publishes, a pin, a compare-exchange on the ring image's state): workers
+/// never touch GL. Direct images are published by the writer thread, in submission order with copied ones, so the
+/// newest image always wins.</para>
 /// <para>Semantics follow <see cref="TextureStreamer"/>: only the newest image of a texture is written; a texture is
 /// reported in <see cref="ReplacedTextures"/> when its <see cref="Texture2D"/> is created or replaced (first frame,
 /// new size); mipmaps are regenerated after each frame when the options ask for them. The upload budget does not
@@ -30,7 +39,7 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 /// </remarks>
 public sealed class ExternalMemoryStreamer : ITextureSink
 {
-    /// <summary>Images per ring: one shown, one retiring behind its fence, one for the writer.</summary>
+    /// <summary>Images per ring: one shown, one retiring behind its fence, one for the writer or a worker.</summary>
     private const int RingImages = 3;
 
     private readonly GL _gl;
@@ -41,13 +50,15 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     private readonly int _renderThread = Environment.CurrentManagedThreadId;
     private readonly StagingSlotPool _slots;
     // Lock-free on purpose: workers and the writer give slots back while the render thread takes none of them.
-    private readonly PendingUpload[] _pending;
+    private PendingUpload[] _pending;
     private readonly List<StreamedTextureEntry> _entries = [];
     private readonly Stack<int> _freeHandles = new();
     private readonly List<StreamedTextureHandle> _replaced = [];
     private readonly List<Texture2D> _retiredTextures = [];
     private readonly List<StreamedRing> _retiredRings = [];
     private readonly ExternalMemoryWriter _writer;
+    // Handle index → live ring, for workers: replaced (never resized in place) when handles outgrow it.
+    private StreamedRing?[] _liveRings = new StreamedRing?[4];
     private unsafe void* _memory;
     private int _pendingCount;
     private long _sequence;
@@ -89,7 +100,7 @@ public sealed class ExternalMemoryStreamer : ITextureSink
         _pending = new PendingUpload[options.SlotCount];
         _slots = new StagingSlotPool((nint)_memory, options.SlotCount, options.SlotBytes);
 
-        _writer = new ExternalMemoryWriter(options.SlotCount, ReleaseSlot);
+        _writer = new ExternalMemoryWriter(options.SlotCount + RingImages, DropSlot);
     }
 
     /// <summary>The sink kind this streamer runs on (from its selection).</summary>
@@ -131,6 +142,16 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     /// <summary>Images the writer published into shared memory.</summary>
     public long PublishedCount => _writer.PublishedCount;
 
+    /// <summary>Images published through the copy path (scratch slot → shared memory on the writer thread).</summary>
+    public long CopiedImages => _writer.CopiedImages;
+
+    /// <summary>Pixel bytes copied on the CPU by this sink: width·height·4 per <see cref="CopiedImages"/>. In the steady
+    /// state (direct slots) it stays where it is.</summary>
+    public long CopiedBytes => _writer.CopiedBytes;
+
+    /// <summary>Images published that a worker had written straight into shared memory (direct slots, no CPU copy).</summary>
+    public long DirectImages => _writer.DirectImages;
+
     /// <summary>Images submitted so far: <see cref="Submit"/> numbers them 1, 2, … in call order.</summary>
     public long SubmissionCount => _sequence;
 
@@ -152,11 +173,39 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot) => _slots.TryAcquire(out slot);
 
     /// <inheritdoc/>
+    /// <remarks>A direct slot (an image of the target's ring) when the target has a ring of this size with a free image;
+    /// otherwise a scratch slot. Any thread; CPU and atomics only.</remarks>
+    public bool TryAcquireSlot(StreamedTextureHandle target, int width, int height, [NotNullWhen(true)] out StagingSlot? slot)
+    {
+        if (target.IsValid && !Volatile.Read(ref _disposed) && (long)width * height * 4 <= SlotBytes)
+        {
+            StreamedRing?[] rings = Volatile.Read(ref _liveRings);
+            if (target.Index < rings.Length && Volatile.Read(ref rings[target.Index]) is { } ring && ring.Handle == target
+                && ring.Sink.Width == width && ring.Sink.Height == height && ring.TryAcquireDirect(out slot))
+            {
+                return true;
+            }
+        }
+
+        return _slots.TryAcquire(out slot);
+    }
+
+    /// <inheritdoc/>
     public StagingSlot AcquireSlot(CancellationToken cancellationToken) => _slots.Acquire(cancellationToken);
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The slot is another sink's.</exception>
+    /// <exception cref="InvalidOperationException">A direct slot given back (or submitted) twice.</exception>
     public void ReleaseSlot(StagingSlot slot)
     {
+        ArgumentNullException.ThrowIfNull(slot);
+        if (slot.Owner is DirectSlot direct)
+        {
+            TakeBack(direct);
+            direct.Ring.CancelDirect(direct);
+            return;
+        }
+
         _slots.Release(slot);
     }
 
@@ -170,6 +219,13 @@ public sealed class ExternalMemoryStreamer : ITextureSink
         }
 
         _entries.Add(new StreamedTextureEntry());
+        if (_entries.Count > _liveRings.Length)
+        {
+            var grown = new StreamedRing?[_liveRings.Length * 2];
+            _liveRings.CopyTo(grown, 0);
+            Volatile.Write(ref _liveRings, grown);
+        }
+
         return new StreamedTextureHandle(_entries.Count - 1, 0);
     }
 
@@ -200,21 +256,45 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     public Texture2D? GetTexture(StreamedTextureHandle handle) => IsCurrent(handle) ? _entries[handle.Index].Texture : null;
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The slot is another sink's, or a direct slot is submitted to another
+    /// texture or at another size than it was acquired for; the caller keeps the slot.</exception>
+    /// <exception cref="InvalidOperationException">A direct slot submitted (or given back) twice.</exception>
     public void Submit(StagingSlot slot, StreamedTextureHandle target, int width, int height)
     {
         CheckRenderThread();
-        _slots.CheckOwn(slot);
+        ArgumentNullException.ThrowIfNull(slot);
         if (width < 1 || height < 1 || (long)width * height * 4 > SlotBytes)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(width), $"Expected an image of at most {SlotBytes} bytes of RGBA8; found {width}×{height}.");
         }
 
-        // Every queued image holds its own slot, so the queue (one entry per slot) cannot overflow.
+        if (slot.Owner is DirectSlot direct)
+        {
+            if (direct.Ring.Handle != target || slot.BoundWidth != width || slot.BoundHeight != height)
+            {
+                throw new ArgumentException(
+                    $"The slot is an image of texture {direct.Ring.Handle} at {slot.BoundWidth}×{slot.BoundHeight}; " +
+                    $"it was submitted to {target} at {width}×{height}. Acquire it for the texture and size it goes to.", nameof(slot));
+            }
+
+            TakeBack(direct);
+        }
+        else
+        {
+            _slots.CheckOwn(slot);
+        }
+
         long sequence = ++_sequence;
         if (IsCurrent(target))
         {
             _entries[target.Index].LatestSubmission = sequence;
+        }
+
+        if (_pendingCount == _pending.Length)
+        {
+            // Scratch slots plus reserved ring images: more in flight than ever before (many textures at once).
+            Array.Resize(ref _pending, _pending.Length * 2);
         }
 
         _pending[_pendingCount++] = new PendingUpload(slot, target, width, height, sequence);
@@ -261,7 +341,12 @@ public sealed class ExternalMemoryStreamer : ITextureSink
         DisposeRetiredRings(waitForWriter: false);
     }
 
-    /// <summary>Stops the writer, then deletes textures, rings and slot memory (render thread, after the workers stopped).</summary>
+    /// <summary>
+    /// Stops the writer, then deletes textures, rings and slot memory (render thread, after the workers stopped). A
+    /// worker that still holds a direct slot is waited for (up to <see cref="PinPatience"/>) so that it never writes into
+    /// a freed ring; past that, the rings it pins (and an owned selection) are left undisposed and logged, never freed
+    /// under the worker.
+    /// </summary>
     public unsafe void Dispose()
     {
         if (_disposed)
@@ -270,8 +355,15 @@ public sealed class ExternalMemoryStreamer : ITextureSink
         }
 
         CheckRenderThread();
-        _disposed = true;
+        Volatile.Write(ref _disposed, true);
         _writer.Dispose();
+        for (int i = 0; i < _pendingCount; i++)
+        {
+            DropSlot(_pending[i].Slot);
+            _pending[i] = default;
+        }
+
+        _pendingCount = 0;
         foreach (StreamedTextureEntry entry in _entries)
         {
             RetireRing(entry);
@@ -285,15 +377,17 @@ public sealed class ExternalMemoryStreamer : ITextureSink
         }
 
         _retiredTextures.Clear();
-        DisposeRetiredRings(waitForWriter: true);
-        _pendingCount = 0;
+        bool allDisposed = DisposeRetiredRings(waitForWriter: true);
         NativeMemory.AlignedFree(_memory);
         _memory = null;
-        if (_ownsSelection)
+        if (_ownsSelection && allDisposed)
         {
             _selection.Dispose();
         }
     }
+
+    /// <summary>How long <see cref="Dispose"/> waits for workers to give back direct slots.</summary>
+    public static TimeSpan PinPatience { get; } = TimeSpan.FromSeconds(10);
 
     private void HandOverPending()
     {
@@ -304,13 +398,18 @@ public sealed class ExternalMemoryStreamer : ITextureSink
             if (!IsCurrent(next.Target) || _entries[next.Target.Index].LatestSubmission != next.Sequence)
             {
                 // Released texture, or a newer image of it is queued: never written.
-                _slots.Release(next.Slot);
+                DropSlot(next.Slot);
                 continue;
             }
 
-            if (RingOfSize(_entries[next.Target.Index], next.Width, next.Height) is not { } ring)
+            StreamedTextureEntry entry = _entries[next.Target.Index];
+            StreamedRing? ring = next.Slot.Owner is DirectSlot direct
+                ? (ReferenceEquals(entry.Ring, direct.Ring) ? direct.Ring : null)
+                : RingOfSize(entry, next.Target, next.Width, next.Height);
+            if (ring is null)
             {
-                _slots.Release(next.Slot);
+                // No ring could be made, or the direct slot's ring was retired meanwhile.
+                DropSlot(next.Slot);
                 continue;
             }
 
@@ -321,7 +420,7 @@ public sealed class ExternalMemoryStreamer : ITextureSink
         _pendingCount = 0;
     }
 
-    private StreamedRing? RingOfSize(StreamedTextureEntry entry, int width, int height)
+    private StreamedRing? RingOfSize(StreamedTextureEntry entry, StreamedTextureHandle handle, int width, int height)
     {
         if (entry.Ring is { } ring && ring.Sink.Width == width && ring.Sink.Height == height)
         {
@@ -332,7 +431,7 @@ public sealed class ExternalMemoryStreamer : ITextureSink
         RetireRing(entry);
         try
         {
-            entry.Ring = new StreamedRing(new ExternalMemoryTextureSink(_selection, width, height, RingImages));
+            entry.Ring = new StreamedRing(new ExternalMemoryTextureSink(_selection, width, height, RingImages), handle, this);
         }
         catch (RealtimeGenException exception)
         {
@@ -344,6 +443,8 @@ public sealed class ExternalMemoryStreamer : ITextureSink
             return null;
         }
 
+        // Workers may now reserve its images for the handle's next images of this size.
+        Volatile.Write(ref _liveRings[handle.Index], entry.Ring);
         return entry.Ring;
     }
 
@@ -351,17 +452,58 @@ public sealed class ExternalMemoryStreamer : ITextureSink
     {
         if (entry.Ring is { } ring)
         {
-            Volatile.Write(ref ring.Retired, true);
+            Volatile.Write(ref _liveRings[ring.Handle.Index], null);
+            ring.Retire();
             _retiredRings.Add(ring);
             entry.Ring = null;
         }
     }
 
-    private void DisposeRetiredRings(bool waitForWriter)
+    // Any thread: the caller held a direct slot; from here the streamer does.
+    private void TakeBack(DirectSlot direct)
     {
+        if (!ReferenceEquals(direct.Ring.Owner, this))
+        {
+            throw new ArgumentException("The slot belongs to another sink.", nameof(direct));
+        }
+
+        if (Interlocked.Exchange(ref direct.Held, 0) != 1)
+        {
+            throw new InvalidOperationException("The direct slot was already submitted or given back.");
+        }
+    }
+
+    // Gives back a slot the streamer holds (queued, dropped or left at dispose): scratch to the pool; a direct slot's
+    // ring image unreserved and its ring unpinned.
+    private void DropSlot(StagingSlot slot)
+    {
+        if (slot.Owner is DirectSlot direct)
+        {
+            direct.Ring.CancelDirect(direct);
+            return;
+        }
+
+        _slots.Release(slot);
+    }
+
+    // True when every retired ring was disposed.
+    private bool DisposeRetiredRings(bool waitForWriter)
+    {
+        long deadline = Environment.TickCount64 + (long)PinPatience.TotalMilliseconds;
+        bool all = true;
         for (int i = _retiredRings.Count - 1; i >= 0; i--)
         {
             StreamedRing ring = _retiredRings[i];
+
+            // A worker still writes into one of its images (a direct slot): not before it lets go.
+            if (Volatile.Read(ref ring.Pins) != 0)
+            {
+                if (!waitForWriter || !WaitForPins(ring, deadline))
+                {
+                    all = false;
+                    continue;
+                }
+            }
 
             // The writer holds the gate only while it copies into a live ring; once it is ours, it sees Retired.
             if (waitForWriter)
@@ -385,6 +527,29 @@ public sealed class ExternalMemoryStreamer : ITextureSink
             _retiredRings[i] = _retiredRings[^1];
             _retiredRings.RemoveAt(_retiredRings.Count - 1);
         }
+
+        return all;
+    }
+
+    // Dispose only: a worker holding a direct slot submits or releases it soon, or the service stops it.
+    private bool WaitForPins(StreamedRing ring, long deadline)
+    {
+        while (Volatile.Read(ref ring.Pins) != 0)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                if (_logger is not null)
+                {
+                    ExternalMemoryLog.RingLeftPinned(_logger, ring.Sink.Width, ring.Sink.Height, Volatile.Read(ref ring.Pins));
+                }
+
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
     }
 
     private Texture2D TextureOfSize(StreamedTextureEntry entry, int index, int width, int height)

@@ -3,18 +3,20 @@ using RealtimeGen.Plugin.Streaming;
 namespace RealtimeGen.Plugin.ExternalMemory;
 
 /// <summary>
-/// The dedicated thread of an <see cref="ExternalMemoryStreamer"/> that copies submitted images from their staging
-/// slots into the shared memory of their texture's ring, then gives the slots back. It keeps that copy (and any wait
-/// for a ring slot the renderer still shows) off the render thread, and touches no GL.
+/// The dedicated thread of an <see cref="ExternalMemoryStreamer"/> that publishes submitted images into their
+/// texture's ring: an image in a scratch slot is copied into a free ring image (the copy path) and the slot given
+/// back; an image a worker wrote straight into a ring image (a <see cref="DirectSlot"/>) is only published. It keeps
+/// the copy (and any wait for a ring image the renderer still shows) off the render thread, and touches no GL.
 /// </summary>
 /// <remarks>
-/// One thread serves every ring, so each ring has one writer at a time. The queue is a fixed array (each entry holds a
-/// staging slot, so it never holds more than the slot count) guarded by a lock held for a few instructions, and a
-/// semaphore wakes the thread: handing over an image allocates nothing.
+/// One thread publishes into every ring, in submission order, so a ring's frames are numbered in submission order
+/// whichever path an image took. The queue is an array guarded by a lock held for a few instructions, and a semaphore
+/// wakes the thread: handing over an image allocates nothing once the array is as long as the most images ever in
+/// flight (scratch slots plus reserved ring images; it grows on the render thread if that is exceeded).
 /// </remarks>
 internal sealed class ExternalMemoryWriter : IDisposable
 {
-    private readonly RingWrite[] _queue;
+    private RingWrite[] _queue;
     private readonly Lock _queueGate = new();
     private readonly SemaphoreSlim _queued = new(0);
     private readonly CancellationTokenSource _stop = new();
@@ -24,11 +26,15 @@ internal sealed class ExternalMemoryWriter : IDisposable
     private int _count;
     private long _published;
     private long _dropped;
+    private long _copiedImages;
+    private long _copiedBytes;
+    private long _directImages;
     private bool _disposed;
 
     /// <summary>Starts the thread.</summary>
-    /// <param name="capacity">Writes that may wait at once: the streamer's slot count.</param>
-    /// <param name="releaseSlot">Gives a slot back to the streamer once its image is copied or dropped.</param>
+    /// <param name="capacity">Writes that may wait at once before the queue grows: the streamer's slot count.</param>
+    /// <param name="releaseSlot">Gives a slot back to the streamer once its image is copied or dropped (for a direct
+    /// slot: cancels the ring image's reservation and unpins the ring).</param>
     public ExternalMemoryWriter(int capacity, Action<StagingSlot> releaseSlot)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
@@ -45,6 +51,15 @@ internal sealed class ExternalMemoryWriter : IDisposable
     /// <summary>Images dropped: a newer one for the same ring came first, or the ring was retired.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
+    /// <summary>Images published by copying them from a scratch slot into shared memory (the copy path).</summary>
+    public long CopiedImages => Interlocked.Read(ref _copiedImages);
+
+    /// <summary>Pixel bytes the copy path copied on the CPU (width·height·4 per copied image).</summary>
+    public long CopiedBytes => Interlocked.Read(ref _copiedBytes);
+
+    /// <summary>Images published that a worker had written straight into shared memory (no copy).</summary>
+    public long DirectImages => Interlocked.Read(ref _directImages);
+
     /// <summary>Writes queued and not yet taken by the thread.</summary>
     public int QueuedCount
     {
@@ -58,15 +73,21 @@ internal sealed class ExternalMemoryWriter : IDisposable
     }
 
     /// <summary>Queues a write (render thread); never waits.</summary>
-    /// <exception cref="InvalidOperationException">More writes than slots: a slot was queued twice.</exception>
     public void Enqueue(in RingWrite write)
     {
         lock (_queueGate)
         {
             if (_count == _queue.Length)
             {
-                throw new InvalidOperationException(
-                    $"The external-memory writer queue holds {_queue.Length} writes, one per staging slot; a slot was submitted twice.");
+                // More reserved ring images in flight than ever before (many textures at once): grow, in order.
+                var grown = new RingWrite[_queue.Length * 2];
+                for (int i = 0; i < _count; i++)
+                {
+                    grown[i] = _queue[(_head + i) % _queue.Length];
+                }
+
+                _queue = grown;
+                _head = 0;
             }
 
             _queue[(_head + _count) % _queue.Length] = write;
@@ -76,7 +97,8 @@ internal sealed class ExternalMemoryWriter : IDisposable
         _queued.Release();
     }
 
-    /// <summary>Stops the thread after the write in progress (waits for it; render thread at shutdown only).</summary>
+    /// <summary>Stops the thread after the write in progress (waits for it; render thread at shutdown only), then
+    /// gives back the slots of writes still queued.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -89,6 +111,17 @@ internal sealed class ExternalMemoryWriter : IDisposable
         _thread.Join();
         _stop.Dispose();
         _queued.Dispose();
+        lock (_queueGate)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                int at = (_head + i) % _queue.Length;
+                _releaseSlot(_queue[at].Slot);
+                _queue[at] = default;
+            }
+
+            _count = 0;
+        }
     }
 
     private void Run()
@@ -121,6 +154,12 @@ internal sealed class ExternalMemoryWriter : IDisposable
     private void Publish(in RingWrite write, CancellationToken stop)
     {
         StreamedRing ring = write.Ring;
+        if (write.Slot.Owner is DirectSlot direct)
+        {
+            PublishDirect(ring, direct, write.Sequence);
+            return;
+        }
+
         bool published = false;
         while (!stop.IsCancellationRequested)
         {
@@ -138,6 +177,8 @@ internal sealed class ExternalMemoryWriter : IDisposable
                 {
                     ring.WriterFrames++;
                     published = true;
+                    Interlocked.Increment(ref _copiedImages);
+                    Interlocked.Add(ref _copiedBytes, ring.ImageBytes);
                     break;
                 }
             }
@@ -157,5 +198,31 @@ internal sealed class ExternalMemoryWriter : IDisposable
         }
 
         _releaseSlot(write.Slot);
+    }
+
+    // The worker already wrote the pixels into the ring image it reserved: publishing is a release store, no copy. The
+    // image is reserved, so this never waits for the renderer.
+    private void PublishDirect(StreamedRing ring, DirectSlot direct, long sequence)
+    {
+        bool published = false;
+        lock (ring.Gate)
+        {
+            if (!Volatile.Read(ref ring.Retired) && Volatile.Read(ref ring.LatestSequence) == sequence)
+            {
+                ring.PublishDirect(direct, sequence);
+                published = true;
+            }
+        }
+
+        if (published)
+        {
+            Interlocked.Increment(ref _published);
+            Interlocked.Increment(ref _directImages);
+        }
+        else
+        {
+            Interlocked.Increment(ref _dropped);
+            _releaseSlot(direct.Slot);
+        }
     }
 }

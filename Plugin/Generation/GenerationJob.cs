@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Plugin.Streaming;
 
 namespace RealtimeGen.Plugin.Generation;
 
@@ -9,8 +10,9 @@ public sealed class GenerationJob
 {
     private readonly CancellationTokenSource _cancellation = new();
 
-    internal GenerationJob(long id, long key, GenerationRequest request, int priority, bool seamless, long sequence)
+    internal GenerationJob(long id, long key, GenerationRequest request, int priority, bool seamless, long sequence, StreamedTextureHandle target)
     {
+        Target = target;
         Id = id;
         Key = key;
         Request = request;
@@ -33,6 +35,10 @@ public sealed class GenerationJob
 
     /// <summary>Whether the texture should tile.</summary>
     public bool Seamless { get; }
+
+    /// <summary>The texture the job's images will be submitted to, or <see cref="StreamedTextureHandle.None"/> when
+    /// the submitter did not say: the sink may then hand the worker a slot in that texture's own memory.</summary>
+    public StreamedTextureHandle Target { get; }
 
     /// <summary>Bytes of the RGBA8 image (width·height·4).</summary>
     public int ByteCount => Request.Width * Request.Height * 4;

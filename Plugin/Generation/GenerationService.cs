@@ -104,9 +104,16 @@ public sealed class GenerationService : IDisposable
     /// lowest-priority queued job is dropped for it (a <see cref="GenerationEventKind.Dropped"/> event), or, if none
     /// is lower, this job is not queued.
     /// </summary>
+    /// <param name="key">The owner; its older job is cancelled.</param>
+    /// <param name="request">What to generate; batch 1.</param>
+    /// <param name="priority">Higher runs first.</param>
+    /// <param name="seamless">Whether the texture should tile.</param>
+    /// <param name="target">The sink texture the job's images will be submitted to, so that the worker may write them
+    /// straight into that texture's memory (see <see cref="ITextureSink.TryAcquireSlot(StreamedTextureHandle, int, int, out StagingSlot?)"/>);
+    /// null when unknown.</param>
     /// <returns>The job, or null when the full queue kept its jobs instead.</returns>
     /// <exception cref="RealtimeGenException">The image does not fit a staging slot, or the request is not batch 1.</exception>
-    public GenerationJob? Submit(long key, GenerationRequest request, int priority = 0, bool seamless = false)
+    public GenerationJob? Submit(long key, GenerationRequest request, int priority = 0, bool seamless = false, StreamedTextureHandle? target = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_stopping, this);
@@ -139,7 +146,7 @@ public sealed class GenerationService : IDisposable
         }
 
         long id = ++_nextId;
-        var job = new GenerationJob(id, key, request, priority, seamless, id);
+        var job = new GenerationJob(id, key, request, priority, seamless, id, target ?? StreamedTextureHandle.None);
         _queue.Add(job);
         _liveByKey[key] = job;
         HandOut();
@@ -405,7 +412,7 @@ public sealed class GenerationService : IDisposable
 
         var output = new JobOutput(this, job, keepsFinal: false);
         StagingSlot slot = output.AcquireFinalSlot(token);
-        albedo.Pixels.CopyTo(slot.GetSpan(job.ByteCount));
+        slot.WriteTightRows(albedo.Pixels, albedo.Width, albedo.Height);
         output.PublishCachedFinal(slot);
         return true;
     }

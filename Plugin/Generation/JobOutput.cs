@@ -18,9 +18,27 @@ internal sealed class JobOutput(GenerationService service, GenerationJob job, bo
 
     public bool WantsPreview(int stepsDone, int steps) => service.WantsPreview(stepsDone, steps);
 
-    public StagingSlot? TryAcquirePreviewSlot() => service.Sink.TryAcquireSlot(out StagingSlot? slot) ? slot : null;
+    public StagingSlot? TryAcquirePreviewSlot() =>
+        service.Sink.TryAcquireSlot(job.Target, job.Request.Width, job.Request.Height, out StagingSlot? slot) ? slot : null;
 
-    public StagingSlot AcquireFinalSlot(CancellationToken cancellationToken) => service.Sink.AcquireSlot(cancellationToken);
+    public StagingSlot AcquireFinalSlot(CancellationToken cancellationToken)
+    {
+        if (!job.Target.IsValid)
+        {
+            return service.Sink.AcquireSlot(cancellationToken);
+        }
+
+        // Polls like the sinks' own AcquireSlot, asking for the target's memory each time: the texture's ring frees an
+        // image as soon as the render thread latches the next frame.
+        StagingSlot? slot;
+        while (!service.Sink.TryAcquireSlot(job.Target, job.Request.Width, job.Request.Height, out slot))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Thread.Sleep(1);
+        }
+
+        return slot;
+    }
 
     public Span<byte> FinalImageCopy(int byteCount)
     {

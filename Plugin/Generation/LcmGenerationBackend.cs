@@ -8,13 +8,15 @@ namespace RealtimeGen.Plugin.Generation;
 
 /// <summary>
 /// Generates with an <see cref="LcmPipeline"/>, decoding previews and the final image straight into staging slots
-/// (mapped GPU upload memory): no managed image arrays in between.
+/// (mapped GPU upload memory, or the shared memory a texture is sampled from, at the slot's row pitch): no managed
+/// image arrays in between.
 /// </summary>
 public sealed class LcmGenerationBackend : IGenerationBackend
 {
     private readonly bool _ownsPipeline;
     private GenerationJob? _job;
     private IGenerationOutput? _output;
+    private byte[]? _tightScratch;
     private int _steps;
     private string? _modelHash;
 
@@ -54,16 +56,29 @@ public sealed class LcmGenerationBackend : IGenerationBackend
         try
         {
             GenerationRequest request = job.Request;
-            Span<byte> slot = final.GetSpan(job.ByteCount);
+            int width = request.Width;
+            int height = request.Height;
+            int pitch = final.RowPitch(width);
             Span<byte> copy = output.FinalImageCopy(job.ByteCount);
-
-            // A kept image is decoded into worker memory and copied on: the slot may be write-only mapped memory.
-            Span<byte> rgba = copy.IsEmpty ? slot : copy;
-            Pipeline.Generate(request, rgba, default, StepCallback, null, cancellationToken);
-            CompleteFinalImage(rgba, request.Width, request.Height);
-            if (!copy.IsEmpty)
+            if (copy.IsEmpty && FinalImageFilter is not null && pitch != width * 4)
             {
-                copy.CopyTo(slot);
+                // The filter takes tightly packed rows; the slot's are padded (shared GPU memory).
+                copy = TightScratch(job.ByteCount);
+            }
+
+            if (copy.IsEmpty)
+            {
+                // Straight into the slot, at its row pitch: for a slot bound to shared memory the texture's own memory.
+                Span<byte> slot = final.GetImage(width, height);
+                Pipeline.Generate(request, slot, pitch, default, StepCallback, null, cancellationToken);
+                CompleteFinalImage(slot, width, height);
+            }
+            else
+            {
+                // A kept image is decoded into worker memory and copied on: the slot may be write-only mapped memory.
+                Pipeline.Generate(request, copy, default, StepCallback, null, cancellationToken);
+                CompleteFinalImage(copy, width, height);
+                final.WriteTightRows(copy, width, height);
             }
         }
         catch
@@ -109,6 +124,17 @@ public sealed class LcmGenerationBackend : IGenerationBackend
         }
     }
 
+    // Allocated once per image size, only for a final image filter over a slot with padded rows.
+    private Span<byte> TightScratch(int byteCount)
+    {
+        if (_tightScratch is null || _tightScratch.Length != byteCount)
+        {
+            _tightScratch = new byte[byteCount];
+        }
+
+        return _tightScratch;
+    }
+
     // The final RGBA of the job is complete here and nowhere else.
     private void CompleteFinalImage(Span<byte> rgba, int width, int height) => FinalImageFilter?.Invoke(rgba, width, height);
 
@@ -128,7 +154,8 @@ public sealed class LcmGenerationBackend : IGenerationBackend
 
         try
         {
-            Pipeline.DecodePreview(slot.GetSpan(_job!.ByteCount));
+            GenerationRequest request = _job!.Request;
+            Pipeline.DecodePreview(slot.GetImage(request.Width, request.Height), slot.RowPitch(request.Width));
         }
         catch
         {

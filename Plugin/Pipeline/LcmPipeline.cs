@@ -166,8 +166,37 @@ public sealed class LcmPipeline : IDisposable
         GenerationTimings? timings,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        Generate(request, destination, request.Width * 4, preview, onStep, timings, cancellationToken);
+    }
+
+    /// <summary>
+    /// Generates into <paramref name="destination"/> as RGBA8 whose rows start <paramref name="rowPitch"/> bytes apart,
+    /// top row first, the images' rows one after another (row y of image b at (b·height + y)·rowPitch), e.g. a linear
+    /// image of shared GPU memory whose rows the driver pads. Bytes between rows are left as they are. The pixels are the
+    /// same as with tightly packed rows (rowPitch = width·4); nothing is allocated for the pitch.
+    /// </summary>
+    /// <param name="request">What to generate.</param>
+    /// <param name="destination">(batch·height − 1)·rowPitch + width·4 bytes.</param>
+    /// <param name="rowPitch">Bytes from one row's start to the next's, at least width·4.</param>
+    /// <param name="preview">Empty, or tightly packed RGBA8 of <see cref="RgbaByteCount"/> bytes that receives the
+    /// decoded predicted x₀ after every step.</param>
+    /// <param name="onStep">Called after every step on this thread.</param>
+    /// <param name="timings">Receives where the time went; null to skip.</param>
+    /// <param name="cancellationToken">Checked between steps and terminates a running session.</param>
+    /// <exception cref="RealtimeGenException">The request is invalid; the message says what to change.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; destination contents are unspecified.</exception>
+    public void Generate(
+        GenerationRequest request,
+        Span<byte> destination,
+        int rowPitch,
+        Span<byte> preview,
+        LcmStepCallback? onStep,
+        GenerationTimings? timings,
+        CancellationToken cancellationToken = default)
+    {
         Validate(request);
-        CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
+        CheckPitched(destination.Length, request, rowPitch, nameof(destination));
         if (!preview.IsEmpty)
         {
             CheckLength(preview.Length, RgbaByteCount(request), nameof(preview));
@@ -179,8 +208,8 @@ public sealed class LcmPipeline : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         long start = Stopwatch.GetTimestamp();
         ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Latents, request.Seamless);
-        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination);
-        Mark(destination, request);
+        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination, rowPitch);
+        Mark(destination, request, rowPitch);
 
         if (timings is not null)
         {
@@ -246,15 +275,33 @@ public sealed class LcmPipeline : IDisposable
     public void DecodePreview(Span<byte> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_stepRequest is not { } request)
+        {
+            throw new InvalidOperationException("DecodePreview is only valid inside a step callback of a running generation.");
+        }
+
+        DecodePreview(destination, request.Width * 4);
+    }
+
+    /// <summary>
+    /// <see cref="DecodePreview(Span{byte})"/> into rows <paramref name="rowPitch"/> bytes apart (the layout of the
+    /// pitched <see cref="Generate(GenerationRequest, Span{byte}, int, Span{byte}, LcmStepCallback?, GenerationTimings?, CancellationToken)"/>).
+    /// </summary>
+    /// <param name="destination">(batch·height − 1)·rowPitch + width·4 bytes.</param>
+    /// <param name="rowPitch">Bytes from one row's start to the next's, at least width·4.</param>
+    /// <exception cref="InvalidOperationException">Called outside a step callback.</exception>
+    public void DecodePreview(Span<byte> destination, int rowPitch)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_stepWorkspace is not { } workspace || _stepRequest is not { } request)
         {
             throw new InvalidOperationException("DecodePreview is only valid inside a step callback of a running generation.");
         }
 
-        CheckLength(destination.Length, RgbaByteCount(request), nameof(destination));
+        CheckPitched(destination.Length, request, rowPitch, nameof(destination));
         ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Denoised, request.Seamless);
-        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination);
-        Mark(destination, request);
+        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination, rowPitch);
+        Mark(destination, request, rowPitch);
     }
 
     /// <summary>The prompt's text embedding (L·D floats), from the cache or by running the text encoder.</summary>
@@ -376,8 +423,8 @@ public sealed class LcmPipeline : IDisposable
                     if (!preview.IsEmpty)
                     {
                         ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Denoised, request.Seamless);
-                        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, preview);
-                        Mark(preview, request);
+                        WriteRgba(decoded, request.Width, request.Height, workspace.Batch, preview, request.Width * 4);
+                        Mark(preview, request, request.Width * 4);
                     }
 
                     onStep?.Invoke(new LcmStepProgress(step + 1, steps, Scheduler.Timesteps[step], workspace.Denoised, preview));
@@ -559,7 +606,7 @@ public sealed class LcmPipeline : IDisposable
 
     // Previews are marked too: whatever RGBA8 the pipeline hands out carries the mark. Seamless output is marked on the
     // wrapping grid, which keeps it tiling.
-    private void Mark(Span<byte> rgba, GenerationRequest request)
+    private void Mark(Span<byte> rgba, GenerationRequest request, int rowPitch)
     {
         if (!_options.Watermark)
         {
@@ -567,11 +614,12 @@ public sealed class LcmPipeline : IDisposable
         }
 
         WatermarkPayload payload = WatermarkPayload;
-        int perImage = request.Width * request.Height * 4;
+        int perImage = ((request.Height - 1) * rowPitch) + (request.Width * 4);
         for (int b = 0; b < request.BatchSize; b++)
         {
             InvisibleWatermark.Embed(
-                rgba.Slice(b * perImage, perImage), request.Width, request.Height, payload, _options.WatermarkStrength, request.Seamless);
+                rgba.Slice(b * request.Height * rowPitch, perImage), request.Width, request.Height, rowPitch, payload,
+                _options.WatermarkStrength, request.Seamless);
         }
     }
 
@@ -613,7 +661,8 @@ public sealed class LcmPipeline : IDisposable
         return decoder.Output(0).Floats;
     }
 
-    private static void WriteRgba(ReadOnlySpan<float> planar, int width, int height, int batch, Span<byte> destination)
+    // Row by row, so that rows padded to the destination's pitch cost nothing extra: tight rows are the pitch width·4.
+    private static void WriteRgba(ReadOnlySpan<float> planar, int width, int height, int batch, Span<byte> destination, int rowPitch)
     {
         int plane = width * height;
         for (int b = 0; b < batch; b++)
@@ -621,19 +670,40 @@ public sealed class LcmPipeline : IDisposable
             ReadOnlySpan<float> r = planar.Slice(b * 3 * plane, plane);
             ReadOnlySpan<float> g = planar.Slice((b * 3 * plane) + plane, plane);
             ReadOnlySpan<float> bl = planar.Slice((b * 3 * plane) + (2 * plane), plane);
-            Span<byte> target = destination.Slice(b * 4 * plane, 4 * plane);
-            for (int i = 0; i < plane; i++)
+            for (int y = 0; y < height; y++)
             {
-                target[i * 4] = ToByte(r[i]);
-                target[(i * 4) + 1] = ToByte(g[i]);
-                target[(i * 4) + 2] = ToByte(bl[i]);
-                target[(i * 4) + 3] = 255;
+                Span<byte> row = destination.Slice(((b * height) + y) * rowPitch, width * 4);
+                int first = y * width;
+                for (int x = 0; x < width; x++)
+                {
+                    int i = first + x;
+                    row[x * 4] = ToByte(r[i]);
+                    row[(x * 4) + 1] = ToByte(g[i]);
+                    row[(x * 4) + 2] = ToByte(bl[i]);
+                    row[(x * 4) + 3] = 255;
+                }
             }
         }
     }
 
     // diffusers: (x / 2 + 0.5).clamp(0, 1) * 255, rounded.
     private static byte ToByte(float value) => (byte)((Math.Clamp((value * 0.5f) + 0.5f, 0f, 1f) * 255f) + 0.5f);
+
+    private static void CheckPitched(int found, GenerationRequest request, int rowPitch, string name)
+    {
+        if (rowPitch < request.Width * 4)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(rowPitch), rowPitch, $"Expected a row pitch of at least {request.Width * 4} bytes (width × 4).");
+        }
+
+        long expected = (((long)request.BatchSize * request.Height - 1) * rowPitch) + (request.Width * 4L);
+        if (found != expected)
+        {
+            throw new ArgumentException(
+                $"Expected {expected} bytes ((batch × height − 1) × row pitch {rowPitch} + width × 4); found {found}.", name);
+        }
+    }
 
     private static void CheckLength(int found, int expected, string name)
     {

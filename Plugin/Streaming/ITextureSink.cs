@@ -10,7 +10,7 @@ namespace RealtimeGen.Plugin.Streaming;
 /// pipeline or the systems.
 /// </summary>
 /// <remarks>
-/// Slot methods (<see cref="TryAcquireSlot"/>, <see cref="AcquireSlot"/>, <see cref="ReleaseSlot"/>) are safe on any
+/// Slot methods (both <c>TryAcquireSlot</c>s, <see cref="AcquireSlot"/>, <see cref="ReleaseSlot"/>) are safe on any
 /// thread; everything else belongs to the render thread, which it never blocks.
 /// </remarks>
 public interface ITextureSink : IDisposable
@@ -24,6 +24,16 @@ public interface ITextureSink : IDisposable
 
     /// <summary>Takes a free slot without waiting; false when all are in use.</summary>
     bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot);
+
+    /// <summary>
+    /// Takes a free slot for the next <paramref name="width"/>×<paramref name="height"/> image of
+    /// <paramref name="target"/> without waiting; false when all are in use. A sink over shared GPU memory may hand out
+    /// a slot bound to the target's own texture memory (rows at its <see cref="StagingSlot.RowPitch"/>), so that
+    /// submitting it copies nothing; such a slot must be submitted to <paramref name="target"/> at that size, or released.
+    /// Sinks without shared memory ignore the target.
+    /// </summary>
+    /// <remarks>CPU and atomic state only (no GL), so workers call it; it never creates GPU objects.</remarks>
+    bool TryAcquireSlot(StreamedTextureHandle target, int width, int height, [NotNullWhen(true)] out StagingSlot? slot);
 
     /// <summary>Takes a free slot, waiting until one is recycled (workers only: never call it on the render thread).</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
@@ -41,7 +51,8 @@ public interface ITextureSink : IDisposable
     /// <summary>The handle's current texture, or null before its first image (or for a released handle).</summary>
     Texture2D? GetTexture(StreamedTextureHandle handle);
 
-    /// <summary>Queues the image in <paramref name="slot"/> (width·height RGBA8, rows top first) for the handle's
+    /// <summary>Queues the image in <paramref name="slot"/> (width·height RGBA8, rows top first at the slot's
+    /// <see cref="StagingSlot.RowPitch"/>) for the handle's
     /// texture; the sink owns the slot from here and recycles it once the GPU has consumed it.</summary>
     void Submit(StagingSlot slot, StreamedTextureHandle target, int width, int height);
 

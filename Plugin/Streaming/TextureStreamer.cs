@@ -109,6 +109,11 @@ public sealed class TextureStreamer : ITextureSink
     public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot) => _slots.TryAcquire(out slot);
 
     /// <inheritdoc/>
+    /// <remarks>Every slot is a region of the one pixel-unpack buffer, tightly packed: the target does not matter.</remarks>
+    public bool TryAcquireSlot(StreamedTextureHandle target, int width, int height, [NotNullWhen(true)] out StagingSlot? slot) =>
+        _slots.TryAcquire(out slot);
+
+    /// <inheritdoc/>
     public StagingSlot AcquireSlot(CancellationToken cancellationToken) => _slots.Acquire(cancellationToken);
 
     /// <inheritdoc/>

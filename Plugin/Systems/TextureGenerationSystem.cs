@@ -236,7 +236,7 @@ public sealed class TextureGenerationSystem : ISystem<FrameTime>
         GenerationJob? job;
         try
         {
-            job = _service.Submit(tracked.Key, request.ToGenerationRequest(), request.Priority, request.Seamless);
+            job = _service.Submit(tracked.Key, request.ToGenerationRequest(), request.Priority, request.Seamless, tracked.Handle);
         }
         catch (RealtimeGenException e)
         {

@@ -48,6 +48,30 @@ public static class InvisibleWatermark
     public static void Embed(Span<byte> rgba, int width, int height, WatermarkPayload payload, double strength = DefaultStrength, bool seamless = false)
     {
         CheckImage(rgba.Length, width, height);
+        Embed(rgba, width, height, width * 4, payload, strength, seamless);
+    }
+
+    /// <summary>Marks <paramref name="rgba"/> (RGBA8 rows <paramref name="rowPitch"/> bytes apart, top row first) in
+    /// place: the same pixels as <see cref="Embed(Span{byte}, int, int, WatermarkPayload, double, bool)"/> on the
+    /// tightly packed image; bytes between rows are not touched.</summary>
+    /// <param name="rgba">(height − 1)·rowPitch + width·4 bytes.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="rowPitch">Bytes from one row's start to the next's, at least width·4.</param>
+    /// <param name="payload">The 32 bits to carry.</param>
+    /// <param name="strength">Margin of the coefficient difference; larger is more robust and more visible.</param>
+    /// <param name="seamless">The image tiles (see the other overload).</param>
+    /// <exception cref="RealtimeGenException">The buffer does not hold the pitched image, or a seamless image's size
+    /// is not a multiple of 8.</exception>
+    public static void Embed(Span<byte> rgba, int width, int height, int rowPitch, WatermarkPayload payload, double strength = DefaultStrength, bool seamless = false)
+    {
+        if (width < 1 || height < 1 || rowPitch < width * 4 || rgba.Length != ((long)(height - 1) * rowPitch) + (width * 4L))
+        {
+            throw new RealtimeGenException(
+                $"Expected {width}×{height} RGBA8 pixels in rows {rowPitch} bytes apart (at least {width * 4}), " +
+                $"{((long)(height - 1) * rowPitch) + (width * 4L)} bytes; found {rgba.Length} bytes.");
+        }
+
         if (!double.IsFinite(strength) || strength <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(strength), strength, "Expected a positive finite strength.");
@@ -78,14 +102,14 @@ public static class InvisibleWatermark
                 // Clipping at 0 or 255 can swallow part of a change: re-measure and push again, a few times at most.
                 for (int pass = 0; pass < 4; pass++)
                 {
-                    float d = BlockDifference(rgba, width, height, left, top);
+                    float d = BlockDifference(rgba, width, height, rowPitch, left, top);
                     if (sign * d >= (pass == 0 ? margin : margin * 0.9f))
                     {
                         break;
                     }
 
                     // Adding a·Pattern to luminance changes d by 2a (the pattern's squared norm is 2).
-                    AddPattern(rgba, width, height, left, top, ((sign * margin) - d) * 0.5f);
+                    AddPattern(rgba, width, height, rowPitch, left, top, ((sign * margin) - d) * 0.5f);
                 }
             }
         }
@@ -94,15 +118,15 @@ public static class InvisibleWatermark
     // Blocks of the offset (seamless) grid that run past the right or bottom edge continue at the left or top.
     private static int Wrap(int coordinate, int size) => coordinate < size ? coordinate : coordinate - size;
 
-    private static float BlockDifference(ReadOnlySpan<byte> rgba, int width, int height, int left, int top)
+    private static float BlockDifference(ReadOnlySpan<byte> rgba, int width, int height, int rowPitch, int left, int top)
     {
         float d = 0;
         for (int y = 0; y < Block; y++)
         {
-            int row = Wrap(top + y, height) * width;
+            int row = Wrap(top + y, height) * rowPitch;
             for (int x = 0; x < Block; x++)
             {
-                int p = (row + Wrap(left + x, width)) * 4;
+                int p = row + (Wrap(left + x, width) * 4);
                 d += ((0.299f * rgba[p]) + (0.587f * rgba[p + 1]) + (0.114f * rgba[p + 2])) * Pattern[(y * Block) + x];
             }
         }
@@ -110,14 +134,14 @@ public static class InvisibleWatermark
         return d;
     }
 
-    private static void AddPattern(Span<byte> rgba, int width, int height, int left, int top, float amount)
+    private static void AddPattern(Span<byte> rgba, int width, int height, int rowPitch, int left, int top, float amount)
     {
         for (int y = 0; y < Block; y++)
         {
-            int row = Wrap(top + y, height) * width;
+            int row = Wrap(top + y, height) * rowPitch;
             for (int x = 0; x < Block; x++)
             {
-                int p = (row + Wrap(left + x, width)) * 4;
+                int p = row + (Wrap(left + x, width) * 4);
                 float change = amount * Pattern[(y * Block) + x];
                 for (int c = 0; c < 3; c++)
                 {

@@ -9,7 +9,7 @@ using RealtimeGen.Benchmarks.Frames;
 //   assets-report [--quick]: time and peak memory per texture size, seam and watermark tables
 //   extmem [sizes...]: CPU staging vs external-memory texture updates, e.g. extmem 128 512 1024
 //   cache-latency [--rounds N] [--sizes 128,256,512]: in-game request-to-final latency, asset-cache miss vs hit
-//   extmem-sink [sizes...]: the plugin's two texture sinks image by image (TextureStreamer vs ExternalMemoryStreamer)
+//   extmem-sink [sizes...]: the plugin's texture sinks image by image (TextureStreamer vs ExternalMemoryStreamer, copy and direct paths)
 // Every benchmark class in this assembly is reachable: pick with --filter, e.g.
 //   dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- --filter '*Ecs*' --job short
 switch (args.Length > 0 ? args[0] : "")

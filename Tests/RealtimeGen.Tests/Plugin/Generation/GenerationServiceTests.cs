@@ -2,6 +2,7 @@ using NUnit.Framework;
 using RealtimeGen.Engine;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Pipeline;
+using RealtimeGen.Plugin.Streaming;
 
 namespace RealtimeGen.Tests.Plugin.Generation;
 
@@ -54,6 +55,26 @@ public class GenerationServiceTests
             Assert.That(events.Count(e => e.Kind == GenerationEventKind.Cancelled), Is.EqualTo(2));
             Assert.That(events.Single(e => e.Kind == GenerationEventKind.Final).JobId, Is.EqualTo(lastId));
             Assert.That(sink.FreeCount, Is.EqualTo(8), "every slot came back");
+        });
+    }
+
+    [Test]
+    public void Workers_ask_the_sink_for_slots_of_the_jobs_target_texture_and_size()
+    {
+        using var sink = new MemoryTextureSink(4, 256);
+        var backend = new ScriptedBackend();
+        var target = new StreamedTextureHandle(3, 7);
+        using (var service = new GenerationService(sink, () => backend, Options() with { PreviewMode = PreviewMode.EveryStep }))
+        {
+            service.Submit(1, Request("targeted", steps: 3), target: target);
+            ReadUntil(service, sink, e => e.Kind == GenerationEventKind.Final, count: 1);
+        }
+
+        var asked = sink.Asked.ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(asked, Has.Length.EqualTo(3), "two previews and the final");
+            Assert.That(asked, Is.All.EqualTo((target, 8, 8)));
         });
     }
 

@@ -43,6 +43,15 @@ internal sealed unsafe class MemoryTextureSink : ITextureSink
 
     public ReadOnlySpan<StreamedTextureHandle> ReplacedTextures => [];
 
+    /// <summary>Targets and sizes workers asked for slots for, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(StreamedTextureHandle Target, int Width, int Height)> Asked { get; } = new();
+
+    public bool TryAcquireSlot(StreamedTextureHandle target, int width, int height, [NotNullWhen(true)] out StagingSlot? slot)
+    {
+        Asked.Enqueue((target, width, height));
+        return TryAcquireSlot(out slot);
+    }
+
     public bool TryAcquireSlot([NotNullWhen(true)] out StagingSlot? slot)
     {
         slot = null;
