@@ -300,7 +300,7 @@ public sealed class ModelPackage
         if (scaling is <= 0 or > 100)
         {
             throw new RealtimeGenException(
-                $"{path}: expected a positive \"scaling_factor\" (0.18215 for SD1.5, 0.13025 for SDXL-class VAEs); " +
+                $"{path}: expected a \"scaling_factor\" above 0 and at most 100 (0.18215 for SD1.5, 0.13025 for SDXL-class VAEs); " +
                 $"found {scaling}.");
         }
 

@@ -33,6 +33,6 @@ class Config:
 
 
 FULL = Config(name="full")
-SMOKE = Config(name="smoke", train_images=96, ae_steps=3, ae_batch=4, teacher_steps=3, teacher_batch=8,
+SMOKE = Config(name="smoke", train_images=96, ae_steps=30, ae_batch=4, teacher_steps=3, teacher_batch=8,
                lcd_steps=3, lcd_batch=4, classifier_images=96, classifier_steps=3, eval_prompts_per_pair=1, eval_pairs=12, eval_diversity_prompts=4,
                eval_seeds=2, eval_real=24, ckpt_every=2)
