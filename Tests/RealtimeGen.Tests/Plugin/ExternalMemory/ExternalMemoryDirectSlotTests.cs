@@ -1,10 +1,10 @@
 using NUnit.Framework;
-using RealtimeGen.Engine.Platform;
-using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Streaming;
 using RealtimeGen.Tests.Engine.ExternalMemory;
 using RealtimeGen.Tests.Support;
+
+using static RealtimeGen.Tests.Plugin.ExternalMemory.StreamerTestHost;
 
 namespace RealtimeGen.Tests.Plugin.ExternalMemory;
 
@@ -470,41 +470,6 @@ public class ExternalMemoryDirectSlotTests
         }
     }
 
-    private static T WithStreamer<T>(TextureStreamerOptions options, Func<EglHeadlessContext, ExternalMemoryStreamer, T> work)
-    {
-        string? unavailable = null;
-        T result = GlTestHost.Run(context =>
-        {
-            using TextureSinkSelection selection = TextureSinkSelector.Select(TextureSinkKind.VulkanExternalMemory, context.Gl);
-            if (selection.Kind != TextureSinkKind.VulkanExternalMemory)
-            {
-                unavailable = selection.Reason;
-                return default!;
-            }
-
-            using var shared = new ExternalMemoryStreamer(selection, options);
-            return work(context, shared);
-        });
-
-        if (unavailable is not null)
-        {
-            Assert.Ignore($"No Vulkan external memory here: {unavailable}");
-        }
-
-        return result;
-    }
-
-    private static void SubmitTight(TextureStreamer sink, StreamedTextureHandle handle, byte[] image, int width, int height)
-    {
-        if (!sink.TryAcquireSlot(out StagingSlot? slot))
-        {
-            throw new InvalidOperationException("No free slot.");
-        }
-
-        image.CopyTo(slot.GetSpan(image.Length));
-        sink.Submit(slot, handle, width, height);
-    }
-
     /// <summary>Writes the image as a worker does: asking with the target, row by row at the slot's pitch.</summary>
     private static (bool Direct, int Pitch) SubmitPitched(ExternalMemoryStreamer sink, StreamedTextureHandle handle, byte[] image, int width, int height)
     {
@@ -564,12 +529,5 @@ public class ExternalMemoryDirectSlotTests
             shared.EndFrame();
             Thread.Sleep(2);
         }
-    }
-
-    private static byte[] Read(Texture2D texture)
-    {
-        var pixels = new byte[texture.Width * texture.Height * 4];
-        texture.ReadPixels(pixels);
-        return pixels;
     }
 }

@@ -1,11 +1,12 @@
 using NUnit.Framework;
-using RealtimeGen.Engine.Platform;
 using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Streaming;
 using RealtimeGen.Tests.Engine.ExternalMemory;
 using RealtimeGen.Tests.Support;
 using Silk.NET.OpenGL;
+
+using static RealtimeGen.Tests.Plugin.ExternalMemory.StreamerTestHost;
 
 namespace RealtimeGen.Tests.Plugin.ExternalMemory;
 
@@ -32,8 +33,8 @@ public class ExternalMemoryStreamerTests
             {
                 (int width, int height) = Sizes[i];
                 byte[] image = ExternalMemoryPattern.Random(width, height, seed: 11 + i);
-                Submit(staging, stagingHandle, image, width, height);
-                Submit(shared, sharedHandle, image, width, height);
+                SubmitTight(staging, stagingHandle, image, width, height);
+                SubmitTight(shared, sharedHandle, image, width, height);
                 staging.Upload();
                 staging.EndFrame();
                 int replaced = 0;
@@ -44,8 +45,8 @@ public class ExternalMemoryStreamerTests
 
             // The same size again reuses the ring and the texture.
             byte[] again = ExternalMemoryPattern.Random(64, 64, seed: 99);
-            Submit(staging, stagingHandle, again, 64, 64);
-            Submit(shared, sharedHandle, again, 64, 64);
+            SubmitTight(staging, stagingHandle, again, 64, 64);
+            SubmitTight(shared, sharedHandle, again, 64, 64);
             staging.Upload();
             int replacedAgain = 0;
             PumpUntil(shared, () => shared.LatchedCount == latched + 1, ref replacedAgain);
@@ -79,9 +80,9 @@ public class ExternalMemoryStreamerTests
             StreamedTextureHandle released = shared.CreateTexture();
             byte[] older = ExternalMemoryPattern.Uniform(32, 32, 10);
             byte[] newer = ExternalMemoryPattern.Uniform(32, 32, 20);
-            Submit(shared, kept, older, 32, 32);
-            Submit(shared, kept, newer, 32, 32);
-            Submit(shared, released, older, 32, 32);
+            SubmitTight(shared, kept, older, 32, 32);
+            SubmitTight(shared, kept, newer, 32, 32);
+            SubmitTight(shared, released, older, 32, 32);
             shared.ReleaseTexture(released);
             int replaced = 0;
             PumpUntil(shared, () => shared.LatchedCount == 1 && shared.FreeSlotCount == shared.SlotCount, ref replaced);
@@ -301,41 +302,6 @@ public class ExternalMemoryStreamerTests
         Assert.That(error, Does.Contain("needs a selection with a Vulkan device").And.Contain("CpuStaging"));
     }
 
-    private static T WithStreamer<T>(TextureStreamerOptions options, Func<EglHeadlessContext, ExternalMemoryStreamer, T> work)
-    {
-        string? unavailable = null;
-        T result = GlTestHost.Run(context =>
-        {
-            using TextureSinkSelection selection = TextureSinkSelector.Select(TextureSinkKind.VulkanExternalMemory, context.Gl);
-            if (selection.Kind != TextureSinkKind.VulkanExternalMemory)
-            {
-                unavailable = selection.Reason;
-                return default!;
-            }
-
-            using var shared = new ExternalMemoryStreamer(selection, options);
-            return work(context, shared);
-        });
-
-        if (unavailable is not null)
-        {
-            Assert.Ignore($"No Vulkan external memory here: {unavailable}");
-        }
-
-        return result;
-    }
-
-    private static void Submit(ITextureSink sink, StreamedTextureHandle handle, byte[] image, int width, int height)
-    {
-        if (!sink.TryAcquireSlot(out StagingSlot? slot))
-        {
-            throw new InvalidOperationException("No free slot.");
-        }
-
-        image.CopyTo(slot.GetSpan(image.Length));
-        sink.Submit(slot, handle, width, height);
-    }
-
     /// <summary>Runs frames until <paramref name="done"/>, counting replaced textures; a hang guard, not a timing.</summary>
     private static void PumpUntil(ExternalMemoryStreamer shared, Func<bool> done, ref int replaced)
     {
@@ -376,12 +342,5 @@ public class ExternalMemoryStreamerTests
                 }
             }
         }
-    }
-
-    private static byte[] Read(Texture2D texture)
-    {
-        var pixels = new byte[texture.Width * texture.Height * 4];
-        texture.ReadPixels(pixels);
-        return pixels;
     }
 }
