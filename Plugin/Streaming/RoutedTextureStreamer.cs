@@ -68,6 +68,13 @@ public sealed class RoutedTextureStreamer : IRoutedTextureSink
     /// <summary>Route images latched so far, across all textures.</summary>
     public long LatchedCount { get; private set; }
 
+    /// <summary>Textures with an image submitted but not on the GPU yet (a route image to latch, or a slot image the
+    /// staging sink has not uploaded).</summary>
+    public int PendingTextureCount => _listed.Count;
+
+    /// <summary>Route writes asked for by workers and not yet served by <see cref="Upload"/>.</summary>
+    public int PendingRouteRequests => _requests.Count;
+
     /// <inheritdoc/>
     public int SlotBytes => _staging.SlotBytes;
 
