@@ -4,6 +4,7 @@ using RealtimeGen.Engine.Frames;
 using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Plugin;
 using RealtimeGen.Plugin.Components;
+using RealtimeGen.Plugin.ExternalMemory;
 using RealtimeGen.Plugin.Generation;
 using RealtimeGen.Plugin.Inference;
 using RealtimeGen.Plugin.Pipeline;
@@ -138,6 +139,30 @@ public class RoutedPluginTests
             Assert.That(result.live, Is.Zero, "every route disposed");
             Assert.That(result.leaked, Is.Zero, "their GL buffers and textures deleted");
             Assert.That(result.liveAfterSteps, Is.All.LessThanOrEqualTo(1), "a resized or released texture's old route is disposed within frames");
+        });
+    }
+
+    [TestCase(TextureSinkKind.Cuda, "Cuda")]
+    [TestCase(TextureSinkKind.DirectML, "DirectML")]
+    public void Asking_for_a_gpu_route_the_machine_lacks_gives_the_staging_sink_with_the_reason_logged(TextureSinkKind asked, string name)
+    {
+        var result = GlTestHost.Run(context =>
+        {
+            var logger = new RecordingLogger();
+            var options = new TextureGenerationPluginOptions { Sink = asked };
+            using var plugin = new TextureGenerationPlugin(
+                context.Gl, new World(), null, () => new LcmGenerationBackend(ShippedModel.Pipeline, ownsPipeline: false), options, logger);
+            return (plugin.SinkKind, sink: plugin.Sink.GetType().Name, log: string.Join(" | ", logger.Entries.Select(entry => entry.Text)));
+        });
+        if (result.SinkKind != TextureSinkKind.CpuStaging)
+        {
+            Assert.Ignore($"This machine has the {name} route ({result.sink}); the fallback is tested where it is missing.");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.sink, Is.EqualTo(nameof(TextureStreamer)));
+            Assert.That(result.log, Does.Contain($"Texture sink {name} is unavailable, using CpuStaging"));
         });
     }
 
