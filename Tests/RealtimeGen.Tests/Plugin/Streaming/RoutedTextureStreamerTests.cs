@@ -76,6 +76,34 @@ public class RoutedTextureStreamerTests
     }
 
     [Test]
+    public void Route_frames_allocate_nothing_in_steady_state()
+    {
+        long allocated = GlTestHost.Run(context =>
+        {
+            GL gl = context.Gl;
+            var factory = new UploadedRouteFactory(gl);
+            using var sink = Sink(gl, factory);
+            StreamedTextureHandle handle = sink.CreateTexture();
+            _ = sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out _);
+            Frame(sink);
+            for (int i = 0; i < 3; i++)
+            {
+                RouteCycle(gl, sink, handle);
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                RouteCycle(gl, sink, handle);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+
+        Assert.That(allocated, Is.Zero);
+    }
+
+    [Test]
     public void A_slot_image_submitted_after_a_route_image_wins_and_the_route_is_writable_again()
     {
         var result = GlTestHost.Run(context =>
@@ -273,6 +301,21 @@ public class RoutedTextureStreamerTests
         new(Staging(gl), factory.Create, ExecutionProvider.Cpu);
 
     private static TextureStreamer Staging(GL gl) => new(gl, new TextureStreamerOptions { SlotCount = 4, SlotBytes = Size * 2 * Size * 4 });
+
+    // A worker's write, its event's submit, and the frames until the route is writable again.
+    private static void RouteCycle(GL gl, RoutedTextureStreamer sink, StreamedTextureHandle handle)
+    {
+        if (sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out IGpuOutputRoute? route) != RouteWriteStatus.Begun)
+        {
+            throw new InvalidOperationException("The route was not writable.");
+        }
+
+        route!.EndWrite();
+        sink.SubmitRoute(route, handle);
+        Frame(sink);
+        gl.Finish();
+        Frame(sink);
+    }
 
     private static void Frame(RoutedTextureStreamer sink)
     {
