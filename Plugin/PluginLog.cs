@@ -52,4 +52,12 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "No asset cache key for a request ({Problem}); it is generated without the cache")]
     public static partial void CacheKeyFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning,
+        Message = "No {Width}x{Height} GPU output route for a streamed texture; its images go through staging slots: {Reason}")]
+    public static partial void RouteFailed(ILogger logger, int width, int height, string reason);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning,
+        Message = "The GPU output routes take {RouteProvider} decoder output but the pipeline decodes on {Producer}; images go through staging slots")]
+    public static partial void RouteProviderMismatch(ILogger logger, Inference.ExecutionProvider routeProvider, Inference.ExecutionProvider producer);
 }

@@ -83,10 +83,14 @@ public sealed class TextureGenerationPlugin : IDisposable
     public ITextureSink Sink { get; }
 
     /// <summary>The route the sink runs on: the selection's kind for an <see cref="ExternalMemoryStreamer"/>,
-    /// <see cref="TextureSinkKind.CpuStaging"/> for a <see cref="TextureStreamer"/>, null for another sink.</summary>
+    /// <see cref="TextureSinkKind.Cuda"/> or <see cref="TextureSinkKind.DirectML"/> for a <see cref="RoutedTextureStreamer"/>
+    /// whose routes take that provider's output, <see cref="TextureSinkKind.CpuStaging"/> for a
+    /// <see cref="TextureStreamer"/>, null for another sink.</summary>
     public TextureSinkKind? SinkKind => Sink switch
     {
         ExternalMemoryStreamer shared => shared.Kind,
+        RoutedTextureStreamer { RouteProvider: Inference.ExecutionProvider.Cuda } => TextureSinkKind.Cuda,
+        RoutedTextureStreamer { RouteProvider: Inference.ExecutionProvider.DirectML } => TextureSinkKind.DirectML,
         TextureStreamer => TextureSinkKind.CpuStaging,
         _ => null,
     };
@@ -153,6 +157,11 @@ public sealed class TextureGenerationPlugin : IDisposable
         }
 
         TextureSinkSelection selection = TextureSinkSelector.Select(options.Sink, gl, logger);
+        if (selection.Kind is TextureSinkKind.Cuda or TextureSinkKind.DirectML)
+        {
+            return CreateRoutedSink(gl, selection, options, logger);
+        }
+
         if (selection.Vulkan is not null)
         {
             try
@@ -166,14 +175,28 @@ public sealed class TextureGenerationPlugin : IDisposable
             }
         }
 
-        if (selection.Kind != TextureSinkKind.CpuStaging && logger is not null)
-        {
-            ExternalMemoryLog.SinkNotStreamable(logger, selection.Kind,
-                "the DirectML route is written by ONNX Runtime's DirectML provider, which the plugin's pipeline does not bind");
-        }
-
         selection.Dispose();
         return new TextureStreamer(gl, options.Streamer);
+    }
+
+    // The CUDA and DirectML routes: the decoder writes each texture's shared memory through IOBinding when the pipeline
+    // runs on that provider; other images (watermarked finals, a pipeline on another provider) take the staging slots.
+    private static RoutedTextureStreamer CreateRoutedSink(GL gl, TextureSinkSelection selection, TextureGenerationPluginOptions options, ILogger? logger)
+    {
+        TextureStreamer? staging = null;
+        try
+        {
+            staging = new TextureStreamer(gl, options.Streamer);
+            return selection.Kind == TextureSinkKind.Cuda
+                ? new RoutedTextureStreamer(staging, (w, h) => CudaTextureRoute.Create(selection, w, h), Inference.ExecutionProvider.Cuda, selection, logger)
+                : new RoutedTextureStreamer(staging, (w, h) => DirectMLTextureRoute.Create(selection.GlSupport!, w, h), Inference.ExecutionProvider.DirectML, selection, logger);
+        }
+        catch
+        {
+            staging?.Dispose();
+            selection.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Stops the workers (cancelling their jobs), then disposes the sink if owned. Render thread.</summary>

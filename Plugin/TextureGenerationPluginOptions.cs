@@ -15,8 +15,10 @@ public sealed record TextureGenerationPluginOptions
     /// <summary>Where generated pixels go, for a plugin made on a GL context: <see cref="TextureSinkKind.CpuStaging"/>
     /// (the default, a <see cref="TextureStreamer"/>), <see cref="TextureSinkKind.VulkanExternalMemory"/> (an
     /// <see cref="ExternalMemoryStreamer"/>, falling back to CPU staging with the logged reason when this machine has no
-    /// shared-memory route), or <see cref="TextureSinkKind.Auto"/> (the best route here). <see cref="Streamer"/> sizes
-    /// the slots of either.</summary>
+    /// shared-memory route), <see cref="TextureSinkKind.Cuda"/> or <see cref="TextureSinkKind.DirectML"/> (a
+    /// <see cref="RoutedTextureStreamer"/>: the decoder writes each texture's shared GPU memory when the pipeline runs on
+    /// that provider, watermarked finals take staging slots), or <see cref="TextureSinkKind.Auto"/> (the best route
+    /// here). Each falls back to CPU staging with the logged reason. <see cref="Streamer"/> sizes the slots.</summary>
     public TextureSinkKind Sink { get; init; } = TextureSinkKind.CpuStaging;
 
     /// <summary>Workers, queue and previews.</summary>

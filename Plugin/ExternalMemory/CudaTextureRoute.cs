@@ -1,7 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using RealtimeGen.Engine;
 using RealtimeGen.Engine.ExternalMemory;
-using RealtimeGen.Engine.Rendering;
 using Silk.NET.OpenGL;
 
 namespace RealtimeGen.Plugin.ExternalMemory;
@@ -13,51 +12,37 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 /// No byte passes through CPU memory. Owns every object it creates.
 /// </summary>
 /// <remarks>
-/// <para>Worker: <see cref="TryBeginWrite"/>, run the decoder bound to <see cref="DecoderOutput"/> (the run returns
-/// once CUDA finished writing), <see cref="EndWrite"/>. Render thread: <see cref="Latch"/> converts a written output
-/// and fences the conversion; the worker may write again once that fence signalled (polled, never waited for).</para>
+/// <para>Worker: <see cref="PlanarOutputRoute.TryBeginWrite"/>, run the decoder bound to <see cref="DecoderOutput"/> (the
+/// run returns once CUDA finished writing), <see cref="PlanarOutputRoute.EndWrite"/>. Render thread:
+/// <see cref="PlanarOutputRoute.Latch"/> converts a written output and fences the conversion; the worker may write again
+/// once that fence signalled (polled, never waited for).</para>
 /// <para>Needs an NVIDIA GPU whose CUDA, Vulkan and GL drivers share the device, and a GL that can back a buffer with
 /// imported memory. Compiled everywhere; <see cref="Create"/> fails clearly elsewhere, with nothing left allocated.</para>
 /// </remarks>
-public sealed class CudaTextureRoute : IDisposable
+public sealed class CudaTextureRoute : PlanarOutputRoute
 {
-    private const int Free = 0;
-    private const int Writing = 1;
-    private const int Written = 2;
-    private const int Converting = 3;
-
-    private readonly GL _gl;
     private readonly VulkanExportedBuffer _shared;
     private readonly GlMemoryObject _glMemory;
     private readonly GlExternalBuffer _glBuffer;
     private readonly CudaExternalMemory _cuda;
-    private readonly Texture2D _texture;
-    private readonly PlanarToRgbaPass _pass;
-    private int _state;
-    private nint _fence;
-    private long _frames;
+    private readonly OrtValue _decoderOutput;
 
-    private CudaTextureRoute(GL gl, VulkanExportedBuffer shared, GlMemoryObject glMemory, GlExternalBuffer glBuffer,
-        CudaExternalMemory cuda, Texture2D texture, PlanarToRgbaPass pass)
+    private CudaTextureRoute(GL gl, int width, int height, VulkanExportedBuffer shared, GlMemoryObject glMemory, GlExternalBuffer glBuffer,
+        CudaExternalMemory cuda)
+        : base(gl, width, height)
     {
-        _gl = gl;
         _shared = shared;
         _glMemory = glMemory;
         _glBuffer = glBuffer;
         _cuda = cuda;
-        _texture = texture;
-        _pass = pass;
-        DecoderOutput = cuda.FloatTensor([1, 3, texture.Height, texture.Width]);
+        _decoderOutput = cuda.FloatTensor([1, 3, height, width]);
     }
 
     /// <summary>The decoder output to bind with <c>OrtIoBinding.BindOutput</c>: [1, 3, height, width] floats on the CUDA device.</summary>
-    public OrtValue DecoderOutput { get; }
+    public override OrtValue DecoderOutput => _decoderOutput;
 
-    /// <summary>The RGBA8 texture to sample.</summary>
-    public uint TextureHandle => _texture.Handle;
-
-    /// <summary>Frames converted so far.</summary>
-    public long FrameNumber => _frames;
+    /// <inheritdoc/>
+    protected override uint SourceBuffer => _glBuffer.Handle;
 
     /// <summary>Builds the route on the GL thread; fails before allocating anything where CUDA is missing.</summary>
     /// <exception cref="RealtimeGenException">No CUDA runtime or device, no Vulkan device shared with GL, or a GL that cannot back a buffer with imported memory.</exception>
@@ -78,18 +63,15 @@ public sealed class CudaTextureRoute : IDisposable
         GlMemoryObject? glMemory = null;
         GlExternalBuffer? glBuffer = null;
         CudaExternalMemory? cuda = null;
-        Texture2D? texture = null;
         try
         {
             glMemory = ImportIntoGl(selection.GlSupport, shared);
             glBuffer = GlExternalBuffer.Create(glMemory, bytes);
             cuda = ImportIntoCuda(shared);
-            texture = new Texture2D(gl, width, height, mipLevels: 1);
-            return new CudaTextureRoute(gl, shared, glMemory, glBuffer, cuda, texture, new PlanarToRgbaPass(gl));
+            return new CudaTextureRoute(gl, width, height, shared, glMemory, glBuffer, cuda);
         }
         catch
         {
-            texture?.Dispose();
             cuda?.Dispose();
             glBuffer?.Dispose();
             glMemory?.Dispose();
@@ -134,58 +116,10 @@ public sealed class CudaTextureRoute : IDisposable
         }
     }
 
-    /// <summary>Worker: true when the shared output may be written (GL finished converting the previous one).</summary>
-    public bool TryBeginWrite() => Interlocked.CompareExchange(ref _state, Writing, Free) == Free;
-
-    /// <summary>Worker: the decoder run bound to <see cref="DecoderOutput"/> has returned; publish its output.</summary>
-    public void EndWrite()
+    /// <inheritdoc/>
+    protected override void DisposeShared()
     {
-        if (Interlocked.CompareExchange(ref _state, Written, Writing) != Writing)
-        {
-            throw new InvalidOperationException("EndWrite without a successful TryBeginWrite.");
-        }
-    }
-
-    /// <summary>Render thread, once per frame: converts a newly written output into the texture. Never waits.</summary>
-    public bool Latch()
-    {
-        int state = Volatile.Read(ref _state);
-        if (state == Converting)
-        {
-            GLEnum status = _gl.ClientWaitSync(_fence, SyncObjectMask.Bit, 0);
-            if (status is GLEnum.AlreadySignaled or GLEnum.ConditionSatisfied)
-            {
-                _gl.DeleteSync(_fence);
-                _fence = 0;
-                Volatile.Write(ref _state, Free);
-            }
-
-            return false;
-        }
-
-        if (state != Written)
-        {
-            return false;
-        }
-
-        _pass.Run(_glBuffer.Handle, _texture);
-        _fence = _gl.FenceSync(SyncCondition.SyncGpuCommandsComplete, SyncBehaviorFlags.None);
-        _frames++;
-        Volatile.Write(ref _state, Converting);
-        return true;
-    }
-
-    /// <summary>Releases GL objects, the CUDA import and the Vulkan buffer; call on the GL thread after the worker stopped.</summary>
-    public void Dispose()
-    {
-        if (_fence != 0)
-        {
-            _gl.DeleteSync(_fence);
-            _fence = 0;
-        }
-
-        _pass.Dispose();
-        _texture.Dispose();
+        _decoderOutput.Dispose();
         _cuda.Dispose();
         _glBuffer.Dispose();
         _glMemory.Dispose();

@@ -1,7 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using RealtimeGen.Engine;
 using RealtimeGen.Engine.ExternalMemory;
-using RealtimeGen.Engine.Rendering;
 using Silk.NET.OpenGL;
 
 namespace RealtimeGen.Plugin.ExternalMemory;
@@ -14,50 +13,40 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 /// CPU memory and no CPU thread waits on the GPU. Owns every object it creates.
 /// </summary>
 /// <remarks>
-/// Worker: <see cref="TryBeginWrite"/>, run the decoder session (whose options got
-/// <see cref="D3D12SharedOutput.AppendExecutionProvider"/>) bound to <see cref="DecoderOutput"/>, <see cref="EndWrite"/>
-/// (queues the fence signal). Render thread: <see cref="Latch"/>. Compiled everywhere; <see cref="Create"/> fails
+/// Worker: <see cref="PlanarOutputRoute.TryBeginWrite"/>, run the decoder session (whose options got
+/// <see cref="D3D12SharedOutput.AppendExecutionProvider"/>) bound to <see cref="DecoderOutput"/>,
+/// <see cref="PlanarOutputRoute.EndWrite"/> (queues the fence signal). Render thread: <see cref="PlanarOutputRoute.Latch"/>
+/// (makes GL wait for the fence on the GPU, then converts). Compiled everywhere; <see cref="Create"/> fails
 /// clearly off Windows or without the DirectML package, with nothing left allocated.
 /// </remarks>
-public sealed class DirectMLTextureRoute : IDisposable
+public sealed class DirectMLTextureRoute : PlanarOutputRoute
 {
-    private const int Free = 0;
-    private const int Writing = 1;
-    private const int Written = 2;
-    private const int Converting = 3;
-
-    private readonly GL _gl;
     private readonly D3D12SharedOutput _shared;
     private readonly GlMemoryObject _glMemory;
     private readonly GlExternalBuffer _glBuffer;
     private readonly GlSemaphore _fence;
-    private readonly Texture2D _texture;
-    private readonly PlanarToRgbaPass _pass;
+    private readonly OrtValue _decoderOutput;
     private ulong _fenceValue;
-    private int _state;
-    private nint _glFence;
 
-    private DirectMLTextureRoute(GL gl, D3D12SharedOutput shared, GlMemoryObject glMemory, GlExternalBuffer glBuffer,
-        GlSemaphore fence, Texture2D texture, PlanarToRgbaPass pass)
+    private DirectMLTextureRoute(GL gl, int width, int height, D3D12SharedOutput shared, GlMemoryObject glMemory, GlExternalBuffer glBuffer,
+        GlSemaphore fence)
+        : base(gl, width, height)
     {
-        _gl = gl;
         _shared = shared;
         _glMemory = glMemory;
         _glBuffer = glBuffer;
         _fence = fence;
-        _texture = texture;
-        _pass = pass;
-        DecoderOutput = shared.FloatTensor([1, 3, texture.Height, texture.Width]);
+        _decoderOutput = shared.FloatTensor([1, 3, height, width]);
     }
 
     /// <summary>The decoder output to bind with <c>OrtIoBinding.BindOutput</c>: [1, 3, height, width] floats in the shared D3D12 buffer.</summary>
-    public OrtValue DecoderOutput { get; }
+    public override OrtValue DecoderOutput => _decoderOutput;
 
     /// <summary>The shared objects; their <see cref="D3D12SharedOutput.AppendExecutionProvider"/> sets up the decoder session.</summary>
     public D3D12SharedOutput Shared => _shared;
 
-    /// <summary>The RGBA8 texture to sample.</summary>
-    public uint TextureHandle => _texture.Handle;
+    /// <inheritdoc/>
+    protected override uint SourceBuffer => _glBuffer.Handle;
 
     /// <summary>Builds the route on the GL thread.</summary>
     /// <exception cref="RealtimeGenException">Not Windows, D3D12/DirectML/the provider missing, or GL lacks the win32 import extensions.</exception>
@@ -73,18 +62,15 @@ public sealed class DirectMLTextureRoute : IDisposable
         GlMemoryObject? memory = null;
         GlExternalBuffer? buffer = null;
         GlSemaphore? fence = null;
-        Texture2D? texture = null;
         try
         {
             memory = GlMemoryObject.ImportWin32(support, shared.SharedBufferHandle, bytes, ExternalHandleKind.D3D12Resource, dedicated: true);
             buffer = GlExternalBuffer.Create(memory, bytes);
             fence = GlSemaphore.ImportWin32(support, shared.SharedFenceHandle, d3d12Fence: true);
-            texture = new Texture2D(support.Gl, width, height, mipLevels: 1);
-            return new DirectMLTextureRoute(support.Gl, shared, memory, buffer, fence, texture, new PlanarToRgbaPass(support.Gl));
+            return new DirectMLTextureRoute(support.Gl, width, height, shared, memory, buffer, fence);
         }
         catch
         {
-            texture?.Dispose();
             fence?.Dispose();
             buffer?.Dispose();
             memory?.Dispose();
@@ -93,63 +79,24 @@ public sealed class DirectMLTextureRoute : IDisposable
         }
     }
 
-    /// <summary>Worker: true when the shared output may be written (GL finished converting the previous one).</summary>
-    public bool TryBeginWrite() => Interlocked.CompareExchange(ref _state, Writing, Free) == Free;
-
-    /// <summary>Worker: the decoder run has been queued; queues the fence signal after it and publishes.</summary>
-    public void EndWrite()
+    /// <summary>Worker: the decoder run has been queued; queues the fence signal after it.</summary>
+    protected override void OnWriteEnded()
     {
-        if (Volatile.Read(ref _state) != Writing)
-        {
-            throw new InvalidOperationException("EndWrite without a successful TryBeginWrite.");
-        }
-
         _fenceValue++;
         _shared.Signal(_fenceValue);
-        Volatile.Write(ref _state, Written);
     }
 
-    /// <summary>Render thread, once per frame: makes GL wait on the GPU for the fence, then converts. Never waits on the CPU.</summary>
-    public bool Latch()
+    /// <summary>Render thread: GL waits on the GPU for the fence value of the last write; the CPU never waits.</summary>
+    protected override void BeforeConversion()
     {
-        int state = Volatile.Read(ref _state);
-        if (state == Converting)
-        {
-            GLEnum status = _gl.ClientWaitSync(_glFence, SyncObjectMask.Bit, 0);
-            if (status is GLEnum.AlreadySignaled or GLEnum.ConditionSatisfied)
-            {
-                _gl.DeleteSync(_glFence);
-                _glFence = 0;
-                Volatile.Write(ref _state, Free);
-            }
-
-            return false;
-        }
-
-        if (state != Written)
-        {
-            return false;
-        }
-
         _fence.SetD3D12FenceValue(_fenceValue);
         _fence.Wait(_glBuffer);
-        _pass.Run(_glBuffer.Handle, _texture);
-        _glFence = _gl.FenceSync(SyncCondition.SyncGpuCommandsComplete, SyncBehaviorFlags.None);
-        Volatile.Write(ref _state, Converting);
-        return true;
     }
 
-    /// <summary>Releases GL objects, then the D3D12 objects; call on the GL thread after the worker stopped.</summary>
-    public void Dispose()
+    /// <inheritdoc/>
+    protected override void DisposeShared()
     {
-        if (_glFence != 0)
-        {
-            _gl.DeleteSync(_glFence);
-            _glFence = 0;
-        }
-
-        _pass.Dispose();
-        _texture.Dispose();
+        _decoderOutput.Dispose();
         _fence.Dispose();
         _glBuffer.Dispose();
         _glMemory.Dispose();

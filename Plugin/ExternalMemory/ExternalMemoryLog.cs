@@ -17,10 +17,6 @@ internal static partial class ExternalMemoryLog
         Message = "Could not create a {Width}x{Height} shared-memory texture ring; the image is dropped: {Reason}")]
     public static partial void RingFailed(ILogger logger, int width, int height, string reason);
 
-    [LoggerMessage(EventId = 804, Level = LogLevel.Warning,
-        Message = "Texture sink {Chosen} has no plugin streamer here, using CpuStaging: {Reason}")]
-    public static partial void SinkNotStreamable(ILogger logger, TextureSinkKind chosen, string reason);
-
     [LoggerMessage(EventId = 805, Level = LogLevel.Error,
         Message = "A {Width}x{Height} shared-memory texture ring is still written by {Pins} worker slot(s) at dispose; it is left undisposed rather than freed under the worker")]
     public static partial void RingLeftPinned(ILogger logger, int width, int height, int pins);

@@ -8,7 +8,8 @@ namespace RealtimeGen.Plugin.Generation;
 /// <param name="Key">The job's owner key.</param>
 /// <param name="Step">Steps done (previews and finals).</param>
 /// <param name="Steps">Steps of the job.</param>
-/// <param name="Slot">The image, for previews and finals; the reader submits it to the sink or releases it.</param>
+/// <param name="Slot">The image, for previews and finals written to a staging slot; the reader submits it to the sink or
+/// releases it. Null for an image in a GPU output route (<see cref="Route"/>).</param>
 /// <param name="Width">Image width.</param>
 /// <param name="Height">Image height.</param>
 /// <param name="Reason">Why it failed, for <see cref="GenerationEventKind.Failed"/>.</param>
@@ -25,4 +26,8 @@ public readonly record struct GenerationEvent(
 {
     /// <summary>True for a final image read from the asset cache instead of generated.</summary>
     public bool FromCache { get; init; }
+
+    /// <summary>The GPU output route the image was decoded into, instead of a <see cref="Slot"/>; the reader submits it
+    /// (<see cref="IRoutedTextureSink.SubmitRoute"/>) or releases it.</summary>
+    public IGpuOutputRoute? Route { get; init; }
 }

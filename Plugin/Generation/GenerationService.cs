@@ -214,10 +214,34 @@ public sealed class GenerationService : IDisposable
 
         while (_events.TryDequeue(out GenerationEvent unread))
         {
-            if (unread.Slot is { } slot)
-            {
-                _sink.ReleaseSlot(slot);
-            }
+            ReleaseImage(_sink, in unread);
+        }
+    }
+
+    /// <summary>Gives the image of a preview or final event that will not be submitted back to <paramref name="sink"/>:
+    /// its slot, or its route write.</summary>
+    public static void ReleaseImage(ITextureSink sink, in GenerationEvent generationEvent)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (generationEvent.Slot is { } slot)
+        {
+            sink.ReleaseSlot(slot);
+        }
+        else if (generationEvent.Route is { } route)
+        {
+            ReleaseRoute(sink, route);
+        }
+    }
+
+    internal static void ReleaseRoute(ITextureSink sink, IGpuOutputRoute route)
+    {
+        if (sink is IRoutedTextureSink routed)
+        {
+            routed.ReleaseRoute(route);
+        }
+        else
+        {
+            route.Discard();
         }
     }
 

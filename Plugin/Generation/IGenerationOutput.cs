@@ -1,3 +1,4 @@
+using RealtimeGen.Plugin.Inference;
 using RealtimeGen.Plugin.Streaming;
 
 namespace RealtimeGen.Plugin.Generation;
@@ -30,4 +31,33 @@ public interface IGenerationOutput
 
     /// <summary>Gives back a slot that will not be published.</summary>
     void Release(StagingSlot slot);
+
+    /// <summary>Whether the job's texture may have a GPU output route (the sink keeps routes); false by default.</summary>
+    bool HasRoutes => false;
+
+    /// <summary>
+    /// Begins a write into the GPU output route of the job's texture at the job's size, for a decoder on
+    /// <paramref name="producer"/> (see <see cref="IRoutedTextureSink.TryBeginRouteWrite"/>); never waits.
+    /// <see cref="RouteWriteStatus.Unavailable"/> by default: write slots.
+    /// </summary>
+    RouteWriteStatus TryBeginRouteWrite(ExecutionProvider producer, out IGpuOutputRoute? route)
+    {
+        route = null;
+        return RouteWriteStatus.Unavailable;
+    }
+
+    /// <summary>Hands a preview written (and ended) in <paramref name="route"/> to the main thread.</summary>
+    void PublishPreview(IGpuOutputRoute route, int stepsDone, int steps) =>
+        throw new NotSupportedException("This output hands out no GPU output routes.");
+
+    /// <summary>Hands the final image written (and ended) in <paramref name="route"/> to the main thread.</summary>
+    void PublishFinal(IGpuOutputRoute route, int steps) =>
+        throw new NotSupportedException("This output hands out no GPU output routes.");
+
+    /// <summary>Gives back a route write that will not be published.</summary>
+    void Release(IGpuOutputRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        route.Discard();
+    }
 }

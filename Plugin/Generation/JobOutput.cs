@@ -1,3 +1,4 @@
+using RealtimeGen.Plugin.Inference;
 using RealtimeGen.Plugin.Streaming;
 
 namespace RealtimeGen.Plugin.Generation;
@@ -13,7 +14,7 @@ internal sealed class JobOutput(GenerationService service, GenerationJob job, bo
     /// <summary>The kept final image, once the backend has asked for the copy and published the final; else null.</summary>
     public byte[]? KeptFinal => FinalPublished ? _finalCopy : null;
 
-    /// <summary>Whether <see cref="PublishFinal"/> was called.</summary>
+    /// <summary>Whether a final image (slot or route) was published.</summary>
     public bool FinalPublished { get; private set; }
 
     public bool WantsPreview(int stepsDone, int steps) => service.WantsPreview(stepsDone, steps);
@@ -70,6 +71,40 @@ internal sealed class JobOutput(GenerationService service, GenerationJob job, bo
     }
 
     public void Release(StagingSlot slot) => service.Sink.ReleaseSlot(slot);
+
+    public bool HasRoutes => job.Target.IsValid && service.Sink is IRoutedTextureSink;
+
+    public RouteWriteStatus TryBeginRouteWrite(ExecutionProvider producer, out IGpuOutputRoute? route)
+    {
+        if (job.Target.IsValid && service.Sink is IRoutedTextureSink routed)
+        {
+            return routed.TryBeginRouteWrite(job.Target, job.Request.Width, job.Request.Height, producer, out route);
+        }
+
+        route = null;
+        return RouteWriteStatus.Unavailable;
+    }
+
+    public void PublishPreview(IGpuOutputRoute route, int stepsDone, int steps) => Publish(GenerationEventKind.Preview, route, stepsDone, steps);
+
+    public void PublishFinal(IGpuOutputRoute route, int steps)
+    {
+        FinalPublished = true;
+        Publish(GenerationEventKind.Final, route, steps, steps);
+    }
+
+    public void Release(IGpuOutputRoute route) => GenerationService.ReleaseRoute(service.Sink, route);
+
+    private void Publish(GenerationEventKind kind, IGpuOutputRoute route, int step, int steps)
+    {
+        if (job.CancellationToken.IsCancellationRequested)
+        {
+            Release(route);
+            return;
+        }
+
+        service.Post(new GenerationEvent(kind, job.Id, job.Key, step, steps, null, job.Request.Width, job.Request.Height, null) { Route = route });
+    }
 
     private void Publish(GenerationEventKind kind, StagingSlot slot, int step, int steps, bool fromCache)
     {

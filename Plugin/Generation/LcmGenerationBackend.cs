@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RealtimeGen.Plugin.Assets;
+using RealtimeGen.Plugin.Inference;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Plugin.Streaming;
 using RealtimeGen.Plugin.Watermarking;
@@ -18,6 +19,7 @@ public sealed class LcmGenerationBackend : IGenerationBackend
     private IGenerationOutput? _output;
     private byte[]? _tightScratch;
     private int _steps;
+    private bool _routed;
     private string? _modelHash;
 
     /// <summary>Wraps <paramref name="pipeline"/>, which must not be used elsewhere while jobs run.</summary>
@@ -45,17 +47,28 @@ public sealed class LcmGenerationBackend : IGenerationBackend
         new(LcmPipeline.Load(packageDirectory, options, logger), ownsPipeline: true);
 
     /// <inheritdoc/>
+    /// <remarks>Where the job's texture has a GPU output route (<see cref="IGenerationOutput.HasRoutes"/>) for the
+    /// decoder's provider, previews are decoded straight into it, and so is the final image unless it needs the CPU (the
+    /// pipeline's watermark, a <see cref="FinalImageFilter"/>, or a copy kept for the asset cache): then it goes through
+    /// a slot. Seamless and windowed decodes always go through slots.</remarks>
     public void Generate(GenerationJob job, IGenerationOutput output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(output);
+        GenerationRequest request = job.Request;
+        _routed = output.HasRoutes && Pipeline.CanDecodePlanar(request);
+        if (_routed && FinalGoesThroughRoute(output, job))
+        {
+            GenerateIntoRoute(job, output, cancellationToken);
+            return;
+        }
+
         StagingSlot final = output.AcquireFinalSlot(cancellationToken);
         _job = job;
         _output = output;
-        _steps = job.Request.Steps;
+        _steps = request.Steps;
         try
         {
-            GenerationRequest request = job.Request;
             int width = request.Width;
             int height = request.Height;
             int pitch = final.RowPitch(width);
@@ -124,6 +137,97 @@ public sealed class LcmGenerationBackend : IGenerationBackend
         }
     }
 
+    // The CPU touches the final image for the watermark, a filter, or the asset cache's copy; nothing else needs it.
+    private bool FinalGoesThroughRoute(IGenerationOutput output, GenerationJob job) =>
+        !Pipeline.Options.Watermark && FinalImageFilter is null && output.FinalImageCopy(job.ByteCount).IsEmpty;
+
+    // Denoises, then decodes the final image into the texture's route once the route is free (the worker polls, as for
+    // a final slot); a texture without a route of this size takes the final through a slot.
+    private void GenerateIntoRoute(GenerationJob job, IGenerationOutput output, CancellationToken cancellationToken)
+    {
+        GenerationRequest request = job.Request;
+        _job = job;
+        _output = output;
+        _steps = request.Steps;
+        DenoiseWorkspace workspace;
+        try
+        {
+            workspace = Pipeline.DenoiseForDecode(request, StepCallback, null, cancellationToken);
+        }
+        finally
+        {
+            _job = null;
+            _output = null;
+        }
+
+        // A cancellation that raced the end of the loop has set Terminate, which would fail the decoder run.
+        cancellationToken.ThrowIfCancellationRequested();
+        ExecutionProvider provider = Pipeline.VaeDecoder.Provider;
+        RouteWriteStatus status;
+        IGpuOutputRoute? route;
+        while ((status = output.TryBeginRouteWrite(provider, out route)) == RouteWriteStatus.Busy)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Thread.Sleep(1);
+        }
+
+        if (status == RouteWriteStatus.Begun)
+        {
+            try
+            {
+                Pipeline.DecodeFinal(workspace, route!.DecoderOutput, null);
+                route.EndWrite();
+            }
+            catch
+            {
+                output.Release(route!);
+                throw;
+            }
+
+            output.PublishFinal(route, _steps);
+            return;
+        }
+
+        StagingSlot final = output.AcquireFinalSlot(cancellationToken);
+        try
+        {
+            Pipeline.DecodeFinal(workspace, request, final.GetImage(request.Width, request.Height), final.RowPitch(request.Width), null);
+        }
+        catch
+        {
+            output.Release(final);
+            throw;
+        }
+
+        output.PublishFinal(final, _steps);
+    }
+
+    // A preview into the texture's route: true when done or skipped (route busy), false when the texture has no route.
+    private bool TryPreviewIntoRoute(IGenerationOutput output, in LcmStepProgress progress)
+    {
+        switch (output.TryBeginRouteWrite(Pipeline.VaeDecoder.Provider, out IGpuOutputRoute? route))
+        {
+            case RouteWriteStatus.Busy:
+                return true;
+            case RouteWriteStatus.Begun:
+                try
+                {
+                    Pipeline.DecodePreview(route!.DecoderOutput);
+                    route.EndWrite();
+                }
+                catch
+                {
+                    output.Release(route!);
+                    throw;
+                }
+
+                output.PublishPreview(route, progress.Step, progress.StepCount);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     // Allocated once per image size, only for a final image filter over a slot with padded rows.
     private Span<byte> TightScratch(int byteCount)
     {
@@ -143,6 +247,11 @@ public sealed class LcmGenerationBackend : IGenerationBackend
         IGenerationOutput output = _output!;
         _steps = progress.StepCount;
         if (progress.Step >= progress.StepCount || !output.WantsPreview(progress.Step, progress.StepCount))
+        {
+            return;
+        }
+
+        if (_routed && TryPreviewIntoRoute(output, in progress))
         {
             return;
         }

@@ -1,4 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using RealtimeGen.Engine;
 using RealtimeGen.Plugin.Models;
 
 namespace RealtimeGen.Plugin.Inference;
@@ -61,4 +63,45 @@ public sealed class VaeDecoder : OnnxModel
                 throw;
             }
         });
+
+    /// <summary>
+    /// The decoder bound to write the image of <paramref name="shape"/>'s latents into <paramref name="destination"/>
+    /// (planar float RGB [batch, 3, 8h, 8w]), after checking the value against the session's output.
+    /// </summary>
+    /// <exception cref="RealtimeGenException">The value is not a float32 tensor of that shape, or the model's output is not float32.</exception>
+    internal PlanarDecodeBinding BindPlanar(SessionBinding shape, int batch, int height, int width, OrtValue destination)
+    {
+        CheckPlanarOutput(destination, batch, height * Factor, width * Factor);
+        return new PlanarDecodeBinding(Session, shape.Input(0), _image.Name, destination);
+    }
+
+    /// <summary>Throws unless <paramref name="destination"/> can take the decoder's <c>sample</c> output for a
+    /// <paramref name="batch"/>×<paramref name="height"/>×<paramref name="width"/> image.</summary>
+    /// <exception cref="RealtimeGenException">Says which of element type, rank or size is wrong, and what was expected.</exception>
+    public void CheckPlanarOutput(OrtValue destination, int batch, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (_image.ElementType != TensorElementType.Float)
+        {
+            throw new RealtimeGenException(
+                $"{Part.ModelPath}: the decoder's output is {_image}; decoding into a caller's planar output needs float32 " +
+                "(re-export the decoder with a float32 output, or use the RGBA8 path, which converts).");
+        }
+
+        if (!destination.IsTensor)
+        {
+            throw new RealtimeGenException(
+                $"Expected a float32 tensor [{batch},3,{height},{width}] for the decoder's \"{_image.Name}\" output; found a {destination.OnnxType} value.");
+        }
+
+        OrtTensorTypeAndShapeInfo info = destination.GetTensorTypeAndShape();
+        long[] found = info.Shape;
+        long[] expected = [batch, 3, height, width];
+        if (info.ElementDataType != TensorElementType.Float || !found.AsSpan().SequenceEqual(expected))
+        {
+            throw new RealtimeGenException(
+                $"Expected a float32 tensor [{string.Join(',', expected)}] (batch, RGB planes, height, width) for the decoder's " +
+                $"\"{_image.Name}\" output of {Part.ModelPath}; found {TensorSignature.TypeName(info.ElementDataType)}[{string.Join(',', found)}].");
+        }
+    }
 }

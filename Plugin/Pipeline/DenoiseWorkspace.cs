@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using RealtimeGen.Plugin.Inference;
 
 namespace RealtimeGen.Plugin.Pipeline;
@@ -6,9 +7,14 @@ namespace RealtimeGen.Plugin.Pipeline;
 /// Everything one generation shape needs, allocated on first use and reused: the UNet and decoder bindings
 /// and the latent buffers. Owned by the pipeline; the bindings belong to their models.
 /// </summary>
-internal sealed class DenoiseWorkspace
+internal sealed class DenoiseWorkspace : IDisposable
 {
+    // Outputs a caller keeps decoding into (one per streamed texture and size): enough for a scene's live textures,
+    // bounded so that outputs of disposed textures do not pile up.
+    private const int PlanarBindingCapacity = 16;
+
     private readonly VaeDecoder _decoder;
+    private readonly List<PlanarDecodeBinding> _planar = new(PlanarBindingCapacity);
     private SessionBinding? _decoderBinding;
     private float[]? _image;
     private float[]? _weights;
@@ -66,6 +72,47 @@ internal sealed class DenoiseWorkspace
         }
 
         return _window;
+    }
+
+    /// <summary>The decoder bound to write into <paramref name="destination"/>, checked and bound on first use and kept
+    /// (most recently used first), so repeated decodes into the same output allocate nothing.</summary>
+    public PlanarDecodeBinding PlanarBinding(OrtValue destination)
+    {
+        for (int i = 0; i < _planar.Count; i++)
+        {
+            PlanarDecodeBinding found = _planar[i];
+            if (ReferenceEquals(found.Destination, destination))
+            {
+                if (i > 0)
+                {
+                    _planar.RemoveAt(i);
+                    _planar.Insert(0, found);
+                }
+
+                return found;
+            }
+        }
+
+        PlanarDecodeBinding binding = _decoder.BindPlanar(DecoderBinding, Batch, LatentHeight, LatentWidth, destination);
+        if (_planar.Count == PlanarBindingCapacity)
+        {
+            _planar[^1].Dispose();
+            _planar.RemoveAt(_planar.Count - 1);
+        }
+
+        _planar.Insert(0, binding);
+        return binding;
+    }
+
+    /// <summary>Releases the planar bindings (the shape bindings belong to the models).</summary>
+    public void Dispose()
+    {
+        foreach (PlanarDecodeBinding binding in _planar)
+        {
+            binding.Dispose();
+        }
+
+        _planar.Clear();
     }
 
     /// <summary>The UNet output with the padding cropped off (empty without padding).</summary>

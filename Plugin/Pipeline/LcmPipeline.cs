@@ -206,17 +206,106 @@ public sealed class LcmPipeline : IDisposable
 
         // A cancellation that raced the end of the loop has set Terminate, which would fail the decoder run.
         cancellationToken.ThrowIfCancellationRequested();
+        DecodeFinal(workspace, request, destination, rowPitch, timings);
+    }
+
+    /// <summary>
+    /// Whether <see cref="GeneratePlanar"/> can decode <paramref name="request"/> in one decoder run straight into a
+    /// caller's output: not seamless and within <see cref="LcmPipelineOptions.DecodeBudgetPixels"/> (windowed decodes
+    /// blend windows on the CPU, so they only write RGBA8).
+    /// </summary>
+    public bool CanDecodePlanar(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return !request.Seamless && !OverDecodeBudget(request.BatchSize, request.Height / VaeDecoder.Factor, request.Width / VaeDecoder.Factor);
+    }
+
+    /// <summary>
+    /// Generates and writes the decoder's output, planar float RGB [batch, 3, height, width] in the decoder's range
+    /// (nominally [−1, 1], not clamped), into <paramref name="destination"/> through IOBinding: e.g. shared GPU memory
+    /// that a GL pass turns into a texture (<see cref="Engine.ExternalMemory.PlanarToRgbaPass"/> converts exactly as the
+    /// RGBA8 path does). Never watermarked. After the first call with a given destination and shape, allocates nothing.
+    /// </summary>
+    /// <param name="request">What to generate; see <see cref="CanDecodePlanar"/>.</param>
+    /// <param name="destination">A float32 tensor [batch, 3, height, width], on a device the decoder session can write.</param>
+    /// <param name="onStep">Called after every step on this thread (may call <see cref="DecodePreview(OrtValue)"/>).</param>
+    /// <param name="timings">Receives where the time went; null to skip.</param>
+    /// <param name="cancellationToken">Checked between steps and terminates a running session.</param>
+    /// <exception cref="RealtimeGenException">The request is invalid or needs a windowed decode, or the destination
+    /// is not a float32 tensor of that shape; checked before any work.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; destination contents are unspecified.</exception>
+    public void GeneratePlanar(
+        GenerationRequest request,
+        OrtValue destination,
+        LcmStepCallback? onStep = null,
+        GenerationTimings? timings = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        DenoiseWorkspace workspace = DenoiseForDecode(request, onStep, timings, cancellationToken, destination);
+
+        // A cancellation that raced the end of the loop has set Terminate, which would fail the decoder run.
+        cancellationToken.ThrowIfCancellationRequested();
+        DecodeFinal(workspace, destination, timings);
+    }
+
+    /// <summary>Validates, checks the planar destination when given (before any work), and denoises: the latents are
+    /// then ready for a <c>DecodeFinal</c>. For callers that choose where the final image goes only once it is due.</summary>
+    internal DenoiseWorkspace DenoiseForDecode(
+        GenerationRequest request, LcmStepCallback? onStep, GenerationTimings? timings, CancellationToken cancellationToken, OrtValue? planar = null)
+    {
+        Validate(request);
+        if (planar is not null)
+        {
+            RequirePlanar(request);
+            bool classic = !Unet.HasGuidanceEmbedding && request.GuidanceScale > 1.0;
+            _ = Workspace(request.BatchSize, request.Height / 8, request.Width / 8, classic, 0).PlanarBinding(planar);
+        }
+
+        return Denoise(request, default, onStep, timings, cancellationToken);
+    }
+
+    /// <summary>Decodes the final latents of <see cref="DenoiseForDecode"/>
+    /// into a planar output.</summary>
+    internal void DecodeFinal(DenoiseWorkspace workspace, OrtValue destination, GenerationTimings? timings)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long start = Stopwatch.GetTimestamp();
+        DecodePlanar(workspace, workspace.Latents, destination);
+        FinishTimings(timings, start);
+    }
+
+    /// <summary>Decodes the final latents into RGBA8 at <paramref name="rowPitch"/>, watermarked per the options.</summary>
+    internal void DecodeFinal(DenoiseWorkspace workspace, GenerationRequest request, Span<byte> destination, int rowPitch, GenerationTimings? timings)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckPitched(destination.Length, request, rowPitch, nameof(destination));
         long start = Stopwatch.GetTimestamp();
         ReadOnlySpan<float> decoded = DecodeLatents(workspace, workspace.Latents, request.Seamless);
         WriteRgba(decoded, request.Width, request.Height, workspace.Batch, destination, rowPitch);
         Mark(destination, request, rowPitch);
+        FinishTimings(timings, start);
+    }
 
-        if (timings is not null)
+    /// <summary>
+    /// Decodes the predicted x₀ of the step just done into <paramref name="destination"/> as planar float RGB (as
+    /// <see cref="GeneratePlanar"/> writes the final image); call it only from inside an <see cref="LcmStepCallback"/>
+    /// of a request <see cref="CanDecodePlanar"/> accepts. Never watermarked.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called outside a step callback.</exception>
+    /// <exception cref="RealtimeGenException">The running request needs a windowed decode, or the destination is not
+    /// a float32 tensor [batch, 3, height, width].</exception>
+    public void DecodePreview(OrtValue destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_stepWorkspace is not { } workspace || _stepRequest is not { } request)
         {
-            long end = Stopwatch.GetTimestamp();
-            timings.DecodeTicks += end - start;
-            timings.TotalTicks += end - _generationStart;
+            throw new InvalidOperationException("DecodePreview is only valid inside a step callback of a running generation.");
         }
+
+        RequirePlanar(request);
+        DecodePlanar(workspace, workspace.Denoised, destination);
     }
 
     /// <summary>Generates into <paramref name="destination"/> as float RGBA in [0, 1] (alpha 1), images one after another.
@@ -339,8 +428,52 @@ public sealed class LcmPipeline : IDisposable
         }
 
         _disposed = true;
+        foreach (DenoiseWorkspace workspace in _workspaces.Values)
+        {
+            workspace.Dispose();
+        }
+
+        _workspaces.Clear();
         DisposeModels();
         _runOptions.Dispose();
+    }
+
+    private void FinishTimings(GenerationTimings? timings, long decodeStart)
+    {
+        if (timings is not null)
+        {
+            long end = Stopwatch.GetTimestamp();
+            timings.DecodeTicks += end - decodeStart;
+            timings.TotalTicks += end - _generationStart;
+        }
+    }
+
+    private void RequirePlanar(GenerationRequest request)
+    {
+        if (!CanDecodePlanar(request))
+        {
+            throw new RealtimeGenException(
+                $"A planar decoder output needs one decoder run over the whole image: found a {(request.Seamless ? "seamless " : "")}" +
+                $"{request.Width}×{request.Height} request (batch {request.BatchSize}) against a decode budget of " +
+                $"{_options.DecodeBudgetPixels} pixels. Use the RGBA8 path, which decodes in windows, or a smaller non-seamless request.");
+        }
+    }
+
+    private bool OverDecodeBudget(int batch, int latentHeight, int latentWidth) =>
+        (long)batch * latentHeight * latentWidth * VaeDecoder.Factor * VaeDecoder.Factor > _options.DecodeBudgetPixels;
+
+    // One decoder run, its output bound to the caller's value; no CPU conversion, no watermark.
+    private void DecodePlanar(DenoiseWorkspace workspace, float[] latents, OrtValue destination)
+    {
+        PlanarDecodeBinding binding = workspace.PlanarBinding(destination);
+        Span<float> input = workspace.DecoderBinding.Input(0).Floats;
+        float inverse = (float)(1.0 / Package.VaeScalingFactor);
+        for (int i = 0; i < latents.Length; i++)
+        {
+            input[i] = latents[i] * inverse;
+        }
+
+        binding.Run(_runOptions);
     }
 
     private DenoiseWorkspace Denoise(
@@ -637,7 +770,7 @@ public sealed class LcmPipeline : IDisposable
     {
         int h = workspace.LatentHeight;
         int w = workspace.LatentWidth;
-        bool overBudget = (long)workspace.Batch * h * w * VaeDecoder.Factor * VaeDecoder.Factor > _options.DecodeBudgetPixels;
+        bool overBudget = OverDecodeBudget(workspace.Batch, h, w);
         if (seamless || overBudget)
         {
             int core = overBudget ? _options.DecodeTileLatents : Math.Max(h, w);

@@ -272,7 +272,7 @@ public sealed class TextureGenerationSystem : ISystem<FrameTime>
                     Apply(tracked!, in e);
                     break;
                 case GenerationEventKind.Preview or GenerationEventKind.Final:
-                    _sink.ReleaseSlot(e.Slot!);
+                    GenerationService.ReleaseImage(_sink, in e);
                     break;
                 case GenerationEventKind.Failed when current:
                     tracked!.JobId = 0;
@@ -291,7 +291,16 @@ public sealed class TextureGenerationSystem : ISystem<FrameTime>
 
     private void Apply(TrackedEntity tracked, in GenerationEvent e)
     {
-        _sink.Submit(e.Slot!, tracked.Handle, e.Width, e.Height);
+        if (e.Route is { } route)
+        {
+            // Only a routed sink hands out routes, so the cast holds.
+            ((IRoutedTextureSink)_sink).SubmitRoute(route, tracked.Handle);
+        }
+        else
+        {
+            _sink.Submit(e.Slot!, tracked.Handle, e.Width, e.Height);
+        }
+
         double latencyMs = Stopwatch.GetElapsedTime(tracked.SubmittedAt).TotalMilliseconds;
         ref GenerationProgress progress = ref _world.Get<GenerationProgress>(tracked.Entity);
         progress = new GenerationProgress { Step = e.Step, Steps = e.Steps, LatencyMs = latencyMs, FromCache = e.FromCache, Version = tracked.Version };

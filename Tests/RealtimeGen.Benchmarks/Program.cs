@@ -10,6 +10,7 @@ using RealtimeGen.Benchmarks.Frames;
 //   extmem [sizes...]: CPU staging vs external-memory texture updates, e.g. extmem 128 512 1024
 //   cache-latency [--rounds N] [--sizes 128,256,512]: in-game request-to-final latency, asset-cache miss vs hit
 //   extmem-sink [sizes...]: the plugin's texture sinks image by image (TextureStreamer vs ExternalMemoryStreamer, copy and direct paths)
+//   route-decode [sizes...]: the worker's final decode into RGBA8 (slot path) vs into a planar tensor via IOBinding (GPU route path)
 // Every benchmark class in this assembly is reachable: pick with --filter, e.g.
 //   dotnet run -c Release --project Tests/RealtimeGen.Benchmarks -- --filter '*Ecs*' --job short
 switch (args.Length > 0 ? args[0] : "")
@@ -24,6 +25,8 @@ switch (args.Length > 0 ? args[0] : "")
         return CacheLatencyCommand.Run(args[1..]);
     case "extmem-sink":
         return SinkUpdateComparison.Run(args[1..]);
+    case "route-decode":
+        return RouteDecodeComparison.Run(args[1..]);
     default:
         BenchmarkSwitcher.FromAssembly(typeof(FramesCommand).Assembly).Run(args);
         return 0;

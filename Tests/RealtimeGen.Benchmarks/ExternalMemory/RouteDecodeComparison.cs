@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using RealtimeGen.Plugin.Inference;
+using RealtimeGen.Plugin.Models;
+using RealtimeGen.Plugin.Pipeline;
+
+namespace RealtimeGen.Benchmarks.ExternalMemory;
+
+/// <summary>
+/// The <c>route-decode</c> benchmark: the worker's final decode on the shipped model (CPU provider, one intra-op thread),
+/// into RGBA8 in CPU memory (decoder run + CPU conversion, what a staging slot gets) against into a planar tensor
+/// through IOBinding (decoder run only, what a GPU output route gets; here the tensor is CPU memory). Same latents for
+/// both; the outputs are checked to convert to the same bytes. Watermark off, so both paths decode the same image.
+/// </summary>
+internal static class RouteDecodeComparison
+{
+    public static int Run(string[] args)
+    {
+        int[] sizes = args.Length > 0 ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [64, 128, 256];
+        string model = ModelPackage.FindDefault(AppContext.BaseDirectory)
+            ?? throw new InvalidOperationException("Models/rtg-texture-lcm not found above " + AppContext.BaseDirectory);
+        using LcmPipeline pipeline = LcmPipeline.Load(model, new LcmPipelineOptions
+        {
+            Inference = new InferenceOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = 1 },
+            Watermark = false,
+        });
+        Console.WriteLine("Final decode on the worker, shipped model, CPU provider, 1 intra-op thread; milliseconds");
+        Console.WriteLine("| size | into RGBA8 (decode + CPU conversion) p50 | p99 | into planar tensor via IOBinding p50 | p99 | identical |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (int size in sizes)
+        {
+            int iterations = size >= 256 ? 10 : 30;
+            var request = new GenerationRequest { Prompt = "mossy red brick wall", Seed = 5, Steps = 2, Width = size, Height = size };
+            var rgba = new byte[LcmPipeline.RgbaByteCount(request)];
+            var planar = new float[3 * size * size];
+            using OrtValue value = OrtValue.CreateTensorValueFromMemory(planar, [1, 3, size, size]);
+            DenoiseWorkspace workspace = pipeline.DenoiseForDecode(request, null, null, CancellationToken.None, value);
+            var toRgba = new List<double>(iterations);
+            var toPlanar = new List<double>(iterations);
+            for (int i = -2; i < iterations; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                pipeline.DecodeFinal(workspace, request, rgba, size * 4, null);
+                long middle = Stopwatch.GetTimestamp();
+                pipeline.DecodeFinal(workspace, value, null);
+                long end = Stopwatch.GetTimestamp();
+                if (i >= 0)
+                {
+                    toRgba.Add(Stopwatch.GetElapsedTime(start, middle).TotalMilliseconds);
+                    toPlanar.Add(Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);
+                }
+            }
+
+            bool identical = Convert(planar, size).AsSpan().SequenceEqual(rgba);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {size}² | {Percentile(toRgba, 50):F2} | {Percentile(toRgba, 99):F2} | {Percentile(toPlanar, 50):F2} | {Percentile(toPlanar, 99):F2} | {(identical ? "yes" : "NO")} |"));
+        }
+
+        return 0;
+    }
+
+    private static byte[] Convert(float[] planar, int size)
+    {
+        int plane = size * size;
+        var rgba = new byte[plane * 4];
+        for (int i = 0; i < plane; i++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                rgba[(i * 4) + c] = (byte)((Math.Clamp((planar[(c * plane) + i] * 0.5f) + 0.5f, 0f, 1f) * 255f) + 0.5f);
+            }
+
+            rgba[(i * 4) + 3] = 255;
+        }
+
+        return rgba;
+    }
+
+    private static double Percentile(List<double> values, int percent)
+    {
+        var sorted = values.Order().ToList();
+        int index = Math.Clamp((int)Math.Ceiling(percent / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1);
+        return sorted[index];
+    }
+}
