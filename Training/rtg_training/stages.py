@@ -58,6 +58,13 @@ def _ema(target, source, decay):
             pt.mul_(decay).add_(ps.detach(), alpha=1 - decay)
 
 
+def _restore_rng(saved):
+    """Puts back the process-wide generator (initial weights, the autoencoder's latent noise) as it was when `saved`
+    was written, so that resuming, in the same process or a new one, continues the uninterrupted run's sequence."""
+    if "torch_rng" in saved:
+        torch.set_rng_state(saved["torch_rng"])
+
+
 def _step_seed(stream, step):
     """A training step's own seed: a loop resumed from a checkpoint draws exactly what an uninterrupted one would."""
     return stream * 1_000_003 + step
@@ -89,14 +96,19 @@ class Run:
         return os.path.join(self.out, name)
 
     def timed(self, name, fn):
-        marker = self.path(f"{name}.done.json")
+        marker, rng = self.path(f"{name}.done.json"), self.path(f"{name}.rng.pt")
         if os.path.exists(marker):
             with open(marker) as f:
                 self.p.walls[name] = json.load(f)["seconds"]
+            if os.path.exists(rng):
+                _restore_rng(torch.load(rng))
             print(f"[{name}] already done ({self.p.walls[name]:.0f}s), skipping", flush=True)
             return
         t0 = time.time()
         fn()
+        # The next stage's initial weights come from the process-wide generator: record it for a later process
+        # that skips this stage, so a run resumed at a stage boundary is the uninterrupted run.
+        _save_atomic({"torch_rng": torch.get_rng_state()}, rng)
         # Wall time accumulates across resumed attempts.
         prev = self.p.walls.get(name + ".partial", 0.0)
         with open(marker, "w") as f:
@@ -147,6 +159,7 @@ class Run:
             s = torch.load(ckpt)
             enc.load_state_dict(s["enc"]), dec.load_state_dict(s["dec"]), opt.load_state_dict(s["opt"])
             start = s["step"]
+            _restore_rng(s)
         c, m = cfg.ae_crop, 8
         mask = torch.zeros(1, 1, c, c)
         mask[..., m:c - m, m:c - m] = 1
@@ -175,7 +188,7 @@ class Run:
             opt.step()
             if (step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.ae_steps:
                 _save_atomic({"enc": enc.state_dict(), "dec": dec.state_dict(), "opt": opt.state_dict(),
-                              "step": step + 1}, ckpt)
+                              "step": step + 1, "torch_rng": torch.get_rng_state()}, ckpt)
             if (step + 1) % 50 == 0 or step + 1 == cfg.ae_steps:
                 self.p.step("ae", step + 1, cfg.ae_steps, t0, f"loss {loss.item():.4f}")
         _save_atomic({"enc": enc.state_dict(), "dec": dec.state_dict()}, self.path("ae.pt"))
@@ -255,6 +268,7 @@ class Run:
                 mdl.load_state_dict(s[k])
             opt.load_state_dict(s["opt"])
             start = s["step"]
+            _restore_rng(s)
         g = torch.Generator()
         zero_cond = torch.zeros(cfg.teacher_batch, 256)
         t0 = time.time()
@@ -280,7 +294,8 @@ class Run:
             _ema(ema_unet, unet, decay)
             if (step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.teacher_steps:
                 _save_atomic({"te": te.state_dict(), "unet": unet.state_dict(), "ema_te": ema_te.state_dict(),
-                              "ema_unet": ema_unet.state_dict(), "opt": opt.state_dict(), "step": step + 1}, ckpt)
+                              "ema_unet": ema_unet.state_dict(), "opt": opt.state_dict(), "step": step + 1,
+                              "torch_rng": torch.get_rng_state()}, ckpt)
             if (step + 1) % 25 == 0 or step + 1 == cfg.teacher_steps:
                 self.p.step("teacher", step + 1, cfg.teacher_steps, t0, f"loss {loss.item():.4f}")
         _save_atomic({"te": ema_te.state_dict(), "unet": ema_unet.state_dict()}, self.path("teacher.pt"))
@@ -315,6 +330,7 @@ class Run:
             student.load_state_dict(s["student"]), target.load_state_dict(s["target"])
             opt.load_state_dict(s["opt"])
             start = s["step"]
+            _restore_rng(s)
         with torch.no_grad():
             uncond = te(torch.tensor([tok.encode("")])[:, :CONTEXT_TOKENS])
         g = torch.Generator()
@@ -364,7 +380,7 @@ class Run:
             _ema(target, student, cfg.ema_target)
             if (step + 1) % cfg.ckpt_every == 0 or step + 1 == cfg.lcd_steps:
                 _save_atomic({"student": student.state_dict(), "target": target.state_dict(),
-                              "opt": opt.state_dict(), "step": step + 1}, ckpt)
+                              "opt": opt.state_dict(), "step": step + 1, "torch_rng": torch.get_rng_state()}, ckpt)
             if (step + 1) % 25 == 0 or step + 1 == cfg.lcd_steps:
                 self.p.step("lcd", step + 1, cfg.lcd_steps, t0, f"loss {loss.item():.5f}")
         _save_atomic({"unet": target.state_dict()}, self.path("student.pt"))

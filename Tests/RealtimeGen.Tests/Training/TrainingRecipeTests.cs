@@ -54,6 +54,15 @@ public class TrainingRecipeTests
     }
 
     [Test]
+    public void A_run_interrupted_inside_its_training_loops_resumes_to_the_uninterrupted_weights()
+    {
+        RequireTorch();
+        var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_resume.py"], SmokeLimit);
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Match(@"test_interrupted_loops_resume_to_the_uninterrupted_weights \(.*\) \.\.\. ok"));
+    }
+
+    [Test]
     public void Unknown_stage_fails_with_a_nonzero_exit_and_names_it()
     {
         RequireTorch();
