@@ -127,11 +127,17 @@ def write_card(run, package):
         scales = ", ".join(f"{r['guidance']:g}" for r in sorted(guided, key=lambda r: r["guidance"]))
         lines += [f"- Colour accuracy at 4 steps moves by {spread:.0%} across guidance scales {scales}: "
                   "the student responds weakly to the guidance embedding."]
+    teacher = next((r for r in rows if r["kind"] == "teacher"), None)
+    ae = (ev or {}).get("autoencoder")
+    if teacher and ae and teacher["family_acc_seen"] < ae["family"] - 0.2:
+        lines += [f"- **The teacher is the limit for structure.** It finds the family in {teacher['family_acc_seen']:.0%} "
+                  f"of its own samples, where the autoencoder's reconstructions reach {ae['family']:.0%}: a longer or "
+                  "wider teacher is the next step, not the decoder."]
     lines += [
         "- Knows only the 12 families, 12 colours and 9 modifier words of its data; other words map to their BPE "
         "pieces and are mostly ignored.",
-        "- Small and CPU-trained, with a soft autoencoder (see its reconstruction error above): outputs follow the "
-        "colour word far more often than the family; structure such as mortar lines, planks or tiles rarely shows.",
+        "- Small and CPU-trained: outputs follow the colour word far more often than the family; structure such as "
+        "mortar lines, planks or tiles rarely shows.",
         "- Sizes must be multiples of 32 pixels (1/8 VAE, two 2× UNet down-samplings).",
         f"- Package size {size / 1e6:.1f} MB.",
     ]
