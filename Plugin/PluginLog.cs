@@ -60,4 +60,13 @@ internal static partial class PluginLog
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning,
         Message = "The GPU output routes take {RouteProvider} decoder output but the pipeline decodes on {Producer}; images go through staging slots")]
     public static partial void RouteProviderMismatch(ILogger logger, Inference.ExecutionProvider routeProvider, Inference.ExecutionProvider producer);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information,
+        Message = "DirectML session runs on the shared D3D12 device (the one its outputs' shared buffers live on)")]
+    public static partial void SessionOnSharedDevice(ILogger logger);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning,
+        Message = "Texture sink DirectML needs the pipeline's sessions on the plugin's D3D12 device, which an app-made backend does not use; " +
+                  "images go through staging slots, never bound across devices (TextureGenerationPlugin.Load shares the device)")]
+    public static partial void DirectMLDeviceNotShared(ILogger logger);
 }

@@ -64,7 +64,9 @@ public sealed class TextureGenerationPlugin : IDisposable
 
     /// <summary>Creates the plugin with the sink <see cref="TextureGenerationPluginOptions.Sink"/> asks for on
     /// <paramref name="gl"/> (call on the render thread): a <see cref="TextureStreamer"/> by default, an
-    /// <see cref="ExternalMemoryStreamer"/> when shared memory is asked for and available.</summary>
+    /// <see cref="ExternalMemoryStreamer"/> when shared memory is asked for and available. The DirectML route needs the
+    /// pipeline's sessions on the plugin's D3D12 device, which app-made backends do not use: here it falls back to
+    /// staging slots with a logged warning (<see cref="Load"/> shares the device).</summary>
     public TextureGenerationPlugin(
         GL gl,
         World world,
@@ -103,7 +105,9 @@ public sealed class TextureGenerationPlugin : IDisposable
 
     /// <summary>Creates the plugin over the model package in <paramref name="packageDirectory"/>, loaded by each worker
     /// on its own thread (so the inference threads inherit the worker's low priority). Inference threads are capped so
-    /// that all workers together leave one core for the frame.</summary>
+    /// that all workers together leave one core for the frame. With the DirectML sink, the plugin makes one D3D12 device,
+    /// runs the pipelines' DirectML sessions on it (<see cref="Inference.InferenceOptions.DirectMLDevice"/>) and makes every
+    /// shared output on it; it is disposed after the pipelines and the routes.</summary>
     public static TextureGenerationPlugin Load(
         GL gl,
         World world,
@@ -122,8 +126,22 @@ public sealed class TextureGenerationPlugin : IDisposable
             pipelineOptions = pipelineOptions with { Inference = pipelineOptions.Inference with { IntraOpThreads = spareCores } };
         }
 
-        return new TextureGenerationPlugin(
-            gl, world, assets, () => LcmGenerationBackend.Load(packageDirectory, pipelineOptions, logger), options, logger);
+        ITextureSink sink = CreateSink(gl, options, logger, sharesDirectMLDevice: true, out DirectMLDevice? directML);
+        try
+        {
+            if (directML is not null)
+            {
+                pipelineOptions = pipelineOptions with { Inference = pipelineOptions.Inference with { DirectMLDevice = directML } };
+            }
+
+            return new TextureGenerationPlugin(
+                sink, true, world, assets, () => LcmGenerationBackend.Load(packageDirectory, pipelineOptions, logger), options, logger);
+        }
+        catch
+        {
+            sink.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Sets the entity's request as a new version; the next <see cref="Update"/> starts it (latest wins).</summary>
@@ -146,19 +164,39 @@ public sealed class TextureGenerationPlugin : IDisposable
     /// <summary>After present: frees textures retired this frame and recycles finished slots.</summary>
     public void EndFrame() => Sink.EndFrame();
 
-    /// <summary>Makes the sink <paramref name="options"/> ask for; a route without a streamer falls back to CPU staging.</summary>
-    private static ITextureSink CreateSink(GL gl, TextureGenerationPluginOptions options, ILogger? logger)
+    /// <summary>Makes the sink <paramref name="options"/> ask for for app-made backends.</summary>
+    private static ITextureSink CreateSink(GL gl, TextureGenerationPluginOptions options, ILogger? logger) =>
+        CreateSink(gl, options, logger, sharesDirectMLDevice: false, out _);
+
+    /// <summary>Makes the sink <paramref name="options"/> ask for; a route without a streamer falls back to CPU staging,
+    /// and so does DirectML unless the caller runs the pipeline on <paramref name="directML"/> (the sink owns it).</summary>
+    private static ITextureSink CreateSink(
+        GL gl, TextureGenerationPluginOptions options, ILogger? logger, bool sharesDirectMLDevice, out DirectMLDevice? directML)
     {
         ArgumentNullException.ThrowIfNull(gl);
+        directML = null;
         if (options.Sink == TextureSinkKind.CpuStaging)
         {
             // The default probes nothing, as before sinks could be chosen.
             return new TextureStreamer(gl, options.Streamer);
         }
 
-        TextureSinkSelection selection = TextureSinkSelector.Select(options.Sink, gl, logger);
+        TextureSinkSelection selection = TextureSinkSelector.Select(options.Sink, gl, logger, null, options.Pipeline.Inference.DeviceId);
+        if (selection.Kind == TextureSinkKind.DirectML && !sharesDirectMLDevice)
+        {
+            // Binding a session's output to a buffer of another D3D12 device fails; slots always work.
+            if (logger is not null)
+            {
+                PluginLog.DirectMLDeviceNotShared(logger);
+            }
+
+            selection.Dispose();
+            return new TextureStreamer(gl, options.Streamer);
+        }
+
         if (selection.Kind is TextureSinkKind.Cuda or TextureSinkKind.DirectML)
         {
+            directML = selection.DirectML;
             return CreateRoutedSink(gl, selection, options, logger);
         }
 
@@ -189,7 +227,7 @@ public sealed class TextureGenerationPlugin : IDisposable
             staging = new TextureStreamer(gl, options.Streamer);
             return selection.Kind == TextureSinkKind.Cuda
                 ? new RoutedTextureStreamer(staging, (w, h) => CudaTextureRoute.Create(selection, w, h), Inference.ExecutionProvider.Cuda, selection, logger)
-                : new RoutedTextureStreamer(staging, (w, h) => DirectMLTextureRoute.Create(selection.GlSupport!, w, h), Inference.ExecutionProvider.DirectML, selection, logger);
+                : new RoutedTextureStreamer(staging, (w, h) => DirectMLTextureRoute.Create(selection.GlSupport!, selection.DirectML!, w, h), Inference.ExecutionProvider.DirectML, selection, logger);
         }
         catch
         {

@@ -50,7 +50,9 @@ public sealed class CudaExternalMemory : IDisposable
         try
         {
             ArgumentOutOfRangeException.ThrowIfZero(size);
+            ArgumentOutOfRangeException.ThrowIfNegative(deviceId);
             CudaRuntime.Require();
+            CudaRuntime.UseDevice(deviceId);
             external = CudaRuntime.ImportFd(fd, size, dedicated);
         }
         catch
@@ -80,7 +82,9 @@ public sealed class CudaExternalMemory : IDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfZero(size);
+        ArgumentOutOfRangeException.ThrowIfNegative(deviceId);
         CudaRuntime.Require();
+        CudaRuntime.UseDevice(deviceId);
         nint external = CudaRuntime.ImportWin32(handle, size, dedicated);
         try
         {

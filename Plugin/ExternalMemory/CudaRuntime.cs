@@ -48,6 +48,32 @@ internal static unsafe class CudaRuntime
         }
     }
 
+    /// <summary>Makes <paramref name="sessionDeviceId"/> (the <see cref="Inference.InferenceOptions.DeviceId"/> the CUDA
+    /// session uses) the calling thread's CUDA device, so that memory imported next lives where the session writes, and
+    /// checks that CUDA took it.</summary>
+    /// <exception cref="RealtimeGenException">No such device, or CUDA reports another current device.</exception>
+    public static void UseDevice(int sessionDeviceId)
+    {
+        CudaFunctions functions = Loaded();
+        Check(functions.SetDevice(sessionDeviceId), $"cudaSetDevice({sessionDeviceId}) for the CUDA session's InferenceOptions.DeviceId");
+        int current = -1;
+        Check(functions.GetDevice(&current), "cudaGetDevice");
+        RequireSameDevice(current, sessionDeviceId);
+    }
+
+    /// <summary>Throws unless the device memory is imported on (<paramref name="importDevice"/>) is the session's
+    /// (<paramref name="sessionDevice"/>), naming both.</summary>
+    /// <exception cref="RealtimeGenException">The devices differ.</exception>
+    internal static void RequireSameDevice(int importDevice, int sessionDevice)
+    {
+        if (importDevice != sessionDevice)
+        {
+            throw new RealtimeGenException(
+                $"The CUDA texture route imports shared memory on CUDA device {importDevice}, but the CUDA session runs on " +
+                $"InferenceOptions.DeviceId {sessionDevice}; a decoder output cannot be bound across devices. Use one device for both.");
+        }
+    }
+
     /// <summary>The runtime version as "12.4".</summary>
     public static string Version()
     {
@@ -182,6 +208,8 @@ internal static unsafe class CudaRuntime
     private sealed class CudaFunctions
     {
         public delegate* unmanaged<int*, int> GetDeviceCount;
+        public delegate* unmanaged<int, int> SetDevice;
+        public delegate* unmanaged<int*, int> GetDevice;
         public delegate* unmanaged<int*, int> RuntimeGetVersion;
         public delegate* unmanaged<int, nint> GetErrorString;
         public delegate* unmanaged<nint*, ExternalMemoryHandleDescription*, int> ImportExternalMemory;
@@ -192,6 +220,8 @@ internal static unsafe class CudaRuntime
         public static CudaFunctions? TryBind(nint library)
         {
             if (!NativeLibrary.TryGetExport(library, "cudaGetDeviceCount", out nint deviceCount) ||
+                !NativeLibrary.TryGetExport(library, "cudaSetDevice", out nint setDevice) ||
+                !NativeLibrary.TryGetExport(library, "cudaGetDevice", out nint getDevice) ||
                 !NativeLibrary.TryGetExport(library, "cudaRuntimeGetVersion", out nint version) ||
                 !NativeLibrary.TryGetExport(library, "cudaGetErrorString", out nint errorString) ||
                 !NativeLibrary.TryGetExport(library, "cudaImportExternalMemory", out nint import) ||
@@ -205,6 +235,8 @@ internal static unsafe class CudaRuntime
             return new CudaFunctions
             {
                 GetDeviceCount = (delegate* unmanaged<int*, int>)deviceCount,
+                SetDevice = (delegate* unmanaged<int, int>)setDevice,
+                GetDevice = (delegate* unmanaged<int*, int>)getDevice,
                 RuntimeGetVersion = (delegate* unmanaged<int*, int>)version,
                 GetErrorString = (delegate* unmanaged<int, nint>)errorString,
                 ImportExternalMemory = (delegate* unmanaged<nint*, ExternalMemoryHandleDescription*, int>)import,

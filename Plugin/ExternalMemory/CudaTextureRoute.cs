@@ -67,7 +67,7 @@ public sealed class CudaTextureRoute : PlanarOutputRoute
         {
             glMemory = ImportIntoGl(selection.GlSupport, shared);
             glBuffer = GlExternalBuffer.Create(glMemory, bytes);
-            cuda = ImportIntoCuda(shared);
+            cuda = ImportIntoCuda(shared, selection.DeviceId);
             return new CudaTextureRoute(gl, width, height, shared, glMemory, glBuffer, cuda);
         }
         catch
@@ -98,17 +98,17 @@ public sealed class CudaTextureRoute : PlanarOutputRoute
         }
     }
 
-    private static CudaExternalMemory ImportIntoCuda(VulkanExportedBuffer shared)
+    private static CudaExternalMemory ImportIntoCuda(VulkanExportedBuffer shared, int deviceId)
     {
         if (VulkanExternalMemoryDevice.HandleKind == ExternalHandleKind.OpaqueFd)
         {
-            return CudaExternalMemory.ImportFd(shared.ExportFd(), shared.AllocationSize, dedicated: true);
+            return CudaExternalMemory.ImportFd(shared.ExportFd(), shared.AllocationSize, dedicated: true, deviceId);
         }
 
         nint handle = shared.ExportWin32Handle();
         try
         {
-            return CudaExternalMemory.ImportWin32(handle, shared.AllocationSize, dedicated: true);
+            return CudaExternalMemory.ImportWin32(handle, shared.AllocationSize, dedicated: true, deviceId);
         }
         finally
         {

@@ -6,20 +6,17 @@ using RealtimeGen.Engine;
 namespace RealtimeGen.Plugin.ExternalMemory;
 
 /// <summary>
-/// The DirectML route's shared objects (Windows): our D3D12 device and compute queue, the DirectML device ONNX
-/// Runtime runs on, a shared D3D12 buffer the decoder's output is bound to, and a shared fence the queue signals
-/// when the output is written. GL imports the buffer's NT handle (GL_EXT_memory_object_win32, D3D12 resource) and
-/// the fence's (GL_EXT_semaphore_win32). Owns every COM object and handle.
+/// The DirectML route's shared objects (Windows), made on the <see cref="DirectMLDevice"/> the decoder's session runs
+/// on: a shared D3D12 buffer the decoder's output is bound to, and a shared fence the device's queue signals when the
+/// output is written. GL imports the buffer's NT handle (GL_EXT_memory_object_win32, D3D12 resource) and the fence's
+/// (GL_EXT_semaphore_win32). Owns the buffer, fence, handles and allocation; the device stays its owner's.
 /// </summary>
 /// <remarks>
-/// Written against the documented D3D12, DirectML and ONNX Runtime ABIs (d3d12.h, DirectML.h,
-/// dml_provider_factory.h); COM methods are called through their vtable slots. Compiled everywhere;
-/// <see cref="Create"/> fails clearly where Windows, D3D12, DirectML or the provider is missing.
+/// Written against the documented D3D12 and ONNX Runtime ABIs (d3d12.h, dml_provider_factory.h); COM methods are
+/// called through their vtable slots. Compiled everywhere; only a <see cref="DirectMLDevice"/> (Windows) can make one.
 /// </remarks>
 public sealed unsafe partial class D3D12SharedOutput : IDisposable
 {
-    private const int FeatureLevel11 = 0xb000;
-    private const int CommandListTypeCompute = 2;
     private const int HeapTypeDefault = 1;
     private const int HeapFlagShared = 0x1;
     private const int ResourceDimensionBuffer = 1;
@@ -29,22 +26,15 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
     private const uint GenericAll = 0x10000000;
 
     // vtable slots: IUnknown 0-2, ID3D12Object 3-6, then the interface's own methods in header order.
-    private const int ReleaseSlot = 2;
-    private const int DeviceCreateCommandQueueSlot = 8;
     private const int DeviceCreateCommittedResourceSlot = 27;
     private const int DeviceCreateSharedHandleSlot = 31;
     private const int DeviceCreateFenceSlot = 36;
     private const int QueueSignalSlot = 14;
 
-    private static readonly Guid DeviceIid = new("189819f1-1db6-4b57-be54-1821339b85f7");
-    private static readonly Guid CommandQueueIid = new("0ec870a6-5d7e-4c22-8cfc-5baae07616ed");
     private static readonly Guid ResourceIid = new("696442be-a72e-4059-bc79-5b5c98040fad");
     private static readonly Guid FenceIid = new("0a753dcf-c4d8-4b91-adf6-be5a60d95a76");
-    private static readonly Guid DmlDeviceIid = new("6dbd6437-96fd-423f-a98c-ae5e7c2a573f");
 
-    private nint _device;
-    private nint _queue;
-    private nint _dmlDevice;
+    private readonly DirectMLDevice _device;
     private nint _buffer;
     private nint _fence;
     private nint _bufferHandle;
@@ -52,7 +42,14 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
     private nint _allocation;
     private OrtValue? _tensor;
 
-    private D3D12SharedOutput(ulong size) => Size = size;
+    private D3D12SharedOutput(DirectMLDevice device, ulong size)
+    {
+        _device = device;
+        Size = size;
+    }
+
+    /// <summary>The device the buffer and fence live on (and the decoder's session must run on).</summary>
+    public DirectMLDevice Device => _device;
 
     /// <summary>Bytes of the shared buffer.</summary>
     public ulong Size { get; }
@@ -63,13 +60,14 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
     /// <summary>NT handle of the shared fence, for <c>GlSemaphore.ImportWin32(…, d3d12Fence: true)</c>.</summary>
     public nint SharedFenceHandle => _fenceHandle;
 
-    /// <summary>Creates the device, queue, DirectML device, shared buffer of <paramref name="size"/> bytes and shared fence.</summary>
-    /// <exception cref="RealtimeGenException">Not Windows, or D3D12/DirectML/the provider is missing, or a D3D12 call failed.</exception>
-    public static D3D12SharedOutput Create(ulong size)
+    /// <summary>Creates a shared buffer of <paramref name="size"/> bytes and a shared fence on <paramref name="device"/>.</summary>
+    /// <exception cref="RealtimeGenException">A D3D12 call failed.</exception>
+    public static D3D12SharedOutput Create(DirectMLDevice device, ulong size)
     {
+        ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfZero(size);
-        DirectMLRuntime.Require();
-        var output = new D3D12SharedOutput(size);
+        ObjectDisposedException.ThrowIf(device.Device == 0, device);
+        var output = new D3D12SharedOutput(device, size);
         try
         {
             output.CreateObjects();
@@ -81,10 +79,6 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
             throw;
         }
     }
-
-    /// <summary>Adds the DirectML provider on this device and queue to a session's options.</summary>
-    public void AppendExecutionProvider(SessionOptions options) =>
-        OrtDirectMLApi.AppendExecutionProvider(options, _dmlDevice, _queue);
 
     /// <summary>The shared buffer as a float tensor of <paramref name="shape"/> for IOBinding; owned here.</summary>
     public OrtValue FloatTensor(long[] shape)
@@ -112,11 +106,13 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
     /// (the decoder run): GL waits for that value before reading.</summary>
     public void Signal(ulong value)
     {
-        ObjectDisposedException.ThrowIf(_queue == 0, this);
-        Check(((delegate* unmanaged<nint, nint, ulong, int>)Slot(_queue, QueueSignalSlot))(_queue, _fence, value), "ID3D12CommandQueue::Signal");
+        ObjectDisposedException.ThrowIf(_fence == 0, this);
+        nint queue = _device.Queue;
+        ObjectDisposedException.ThrowIf(queue == 0, _device);
+        Check(((delegate* unmanaged<nint, nint, ulong, int>)Slot(queue, QueueSignalSlot))(queue, _fence, value), "ID3D12CommandQueue::Signal");
     }
 
-    /// <summary>Releases the tensor, allocation, handles and COM objects.</summary>
+    /// <summary>Releases the tensor, allocation, handles, buffer and fence (not the device).</summary>
     public void Dispose()
     {
         _tensor?.Dispose();
@@ -131,30 +127,11 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
         CloseSharedHandle(ref _fenceHandle);
         Release(ref _fence);
         Release(ref _buffer);
-        Release(ref _dmlDevice);
-        Release(ref _queue);
-        Release(ref _device);
     }
 
     private void CreateObjects()
     {
-        Guid iid = DeviceIid;
-        nint device;
-        Check(D3D12CreateDevice(0, FeatureLevel11, &iid, &device), "D3D12CreateDevice (feature level 11.0)");
-        _device = device;
-
-        int* queueDescription = stackalloc int[4] { CommandListTypeCompute, 0, 0, 0 };
-        iid = CommandQueueIid;
-        nint queue;
-        Check(((delegate* unmanaged<nint, int*, Guid*, nint*, int>)Slot(_device, DeviceCreateCommandQueueSlot))(_device, queueDescription, &iid, &queue),
-            "ID3D12Device::CreateCommandQueue");
-        _queue = queue;
-
-        iid = DmlDeviceIid;
-        nint dml;
-        Check(DMLCreateDevice(_device, 0, &iid, &dml), "DMLCreateDevice");
-        _dmlDevice = dml;
-
+        nint device = _device.Device;
         var heap = new HeapProperties { Type = HeapTypeDefault, CreationNodeMask = 1, VisibleNodeMask = 1 };
         var description = new ResourceDescription
         {
@@ -167,16 +144,16 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
             Layout = TextureLayoutRowMajor,
             Flags = ResourceFlagAllowUnorderedAccess,
         };
-        iid = ResourceIid;
+        Guid iid = ResourceIid;
         nint buffer;
-        Check(((delegate* unmanaged<nint, HeapProperties*, int, ResourceDescription*, int, void*, Guid*, nint*, int>)Slot(_device, DeviceCreateCommittedResourceSlot))(
-            _device, &heap, HeapFlagShared, &description, 0, null, &iid, &buffer), "ID3D12Device::CreateCommittedResource (shared buffer)");
+        Check(((delegate* unmanaged<nint, HeapProperties*, int, ResourceDescription*, int, void*, Guid*, nint*, int>)Slot(device, DeviceCreateCommittedResourceSlot))(
+            device, &heap, HeapFlagShared, &description, 0, null, &iid, &buffer), "ID3D12Device::CreateCommittedResource (shared buffer)");
         _buffer = buffer;
         _bufferHandle = CreateSharedHandle(_buffer);
 
         iid = FenceIid;
         nint fence;
-        Check(((delegate* unmanaged<nint, ulong, int, Guid*, nint*, int>)Slot(_device, DeviceCreateFenceSlot))(_device, 0, FenceFlagShared, &iid, &fence),
+        Check(((delegate* unmanaged<nint, ulong, int, Guid*, nint*, int>)Slot(device, DeviceCreateFenceSlot))(device, 0, FenceFlagShared, &iid, &fence),
             "ID3D12Device::CreateFence (shared)");
         _fence = fence;
         _fenceHandle = CreateSharedHandle(_fence);
@@ -184,22 +161,16 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
 
     private nint CreateSharedHandle(nint deviceChild)
     {
+        nint device = _device.Device;
         nint handle;
-        Check(((delegate* unmanaged<nint, nint, void*, uint, char*, nint*, int>)Slot(_device, DeviceCreateSharedHandleSlot))(
-            _device, deviceChild, null, GenericAll, null, &handle), "ID3D12Device::CreateSharedHandle");
+        Check(((delegate* unmanaged<nint, nint, void*, uint, char*, nint*, int>)Slot(device, DeviceCreateSharedHandleSlot))(
+            device, deviceChild, null, GenericAll, null, &handle), "ID3D12Device::CreateSharedHandle");
         return handle;
     }
 
-    private static nint Slot(nint comObject, int slot) => (*(nint**)comObject)[slot];
+    private static nint Slot(nint comObject, int slot) => DirectMLDevice.Slot(comObject, slot);
 
-    private static void Release(ref nint comObject)
-    {
-        if (comObject != 0)
-        {
-            _ = ((delegate* unmanaged<nint, uint>)Slot(comObject, ReleaseSlot))(comObject);
-            comObject = 0;
-        }
-    }
+    private static void Release(ref nint comObject) => DirectMLDevice.Release(ref comObject);
 
     private static void CloseSharedHandle(ref nint handle)
     {
@@ -210,19 +181,7 @@ public sealed unsafe partial class D3D12SharedOutput : IDisposable
         }
     }
 
-    private static void Check(int hresult, string call)
-    {
-        if (hresult < 0)
-        {
-            throw new RealtimeGenException($"{call} failed with HRESULT 0x{hresult:X8}.");
-        }
-    }
-
-    [LibraryImport("d3d12.dll")]
-    private static partial int D3D12CreateDevice(nint adapter, int minimumFeatureLevel, Guid* riid, nint* device);
-
-    [LibraryImport("DirectML.dll")]
-    private static partial int DMLCreateDevice(nint d3d12Device, int flags, Guid* riid, nint* device);
+    private static void Check(int hresult, string call) => DirectMLDevice.Check(hresult, call);
 
     [LibraryImport("kernel32.dll")]
     private static partial int CloseHandle(nint handle);

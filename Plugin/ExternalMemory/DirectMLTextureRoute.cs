@@ -13,8 +13,8 @@ namespace RealtimeGen.Plugin.ExternalMemory;
 /// CPU memory and no CPU thread waits on the GPU. Owns every object it creates.
 /// </summary>
 /// <remarks>
-/// Worker: <see cref="PlanarOutputRoute.TryBeginWrite"/>, run the decoder session (whose options got
-/// <see cref="D3D12SharedOutput.AppendExecutionProvider"/>) bound to <see cref="DecoderOutput"/>,
+/// Worker: <see cref="PlanarOutputRoute.TryBeginWrite"/>, run the decoder session (which must run on the same
+/// <see cref="DirectMLDevice"/>, through <see cref="Inference.InferenceOptions.DirectMLDevice"/>) bound to <see cref="DecoderOutput"/>,
 /// <see cref="PlanarOutputRoute.EndWrite"/> (queues the fence signal). Render thread: <see cref="PlanarOutputRoute.Latch"/>
 /// (makes GL wait for the fence on the GPU, then converts). Compiled everywhere; <see cref="Create"/> fails
 /// clearly off Windows or without the DirectML package, with nothing left allocated.
@@ -42,23 +42,25 @@ public sealed class DirectMLTextureRoute : PlanarOutputRoute
     /// <summary>The decoder output to bind with <c>OrtIoBinding.BindOutput</c>: [1, 3, height, width] floats in the shared D3D12 buffer.</summary>
     public override OrtValue DecoderOutput => _decoderOutput;
 
-    /// <summary>The shared objects; their <see cref="D3D12SharedOutput.AppendExecutionProvider"/> sets up the decoder session.</summary>
+    /// <summary>The shared objects, on the device the decoder session must run on (<see cref="D3D12SharedOutput.Device"/>).</summary>
     public D3D12SharedOutput Shared => _shared;
 
     /// <inheritdoc/>
     protected override uint SourceBuffer => _glBuffer.Handle;
 
-    /// <summary>Builds the route on the GL thread.</summary>
+    /// <summary>Builds the route on the GL thread, its shared buffer and fence on <paramref name="device"/> (the device
+    /// the decoder's session runs on; the caller owns it and disposes it after the route).</summary>
     /// <exception cref="RealtimeGenException">Not Windows, D3D12/DirectML/the provider missing, or GL lacks the win32 import extensions.</exception>
-    public static DirectMLTextureRoute Create(GlExternalMemorySupport support, int width, int height)
+    public static DirectMLTextureRoute Create(GlExternalMemorySupport support, DirectMLDevice device, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(support);
+        ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         DirectMLRuntime.Require();
         support.RequireMemoryImport(ExternalHandleKind.D3D12Resource);
         ulong bytes = checked(3UL * (ulong)width * (ulong)height * sizeof(float));
-        D3D12SharedOutput shared = D3D12SharedOutput.Create(bytes);
+        D3D12SharedOutput shared = D3D12SharedOutput.Create(device, bytes);
         GlMemoryObject? memory = null;
         GlExternalBuffer? buffer = null;
         GlSemaphore? fence = null;

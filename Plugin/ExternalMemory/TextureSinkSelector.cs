@@ -17,15 +17,17 @@ public static class TextureSinkSelector
     /// <param name="gl">The renderer's GL.</param>
     /// <param name="logger">Receives the choice; null to skip.</param>
     /// <param name="vulkanLoader">The Vulkan loader library to require; the OS default unless given.</param>
-    public static TextureSinkSelection Select(TextureSinkKind requested, GL gl, ILogger? logger = null, string? vulkanLoader = null)
+    /// <param name="deviceId">The GPU index the inference sessions use (<see cref="Inference.InferenceOptions.DeviceId"/>).</param>
+    public static TextureSinkSelection Select(TextureSinkKind requested, GL gl, ILogger? logger = null, string? vulkanLoader = null, int deviceId = 0)
     {
         ArgumentNullException.ThrowIfNull(gl);
-        return Select(requested, GlExternalMemorySupport.Query(gl), logger, vulkanLoader);
+        return Select(requested, GlExternalMemorySupport.Query(gl), logger, vulkanLoader, deviceId);
     }
 
     /// <summary>Chooses against given GL capabilities (tests model drivers without the extensions this way).</summary>
-    internal static TextureSinkSelection Select(TextureSinkKind requested, GlExternalMemorySupport gl, ILogger? logger, string? vulkanLoader)
+    internal static TextureSinkSelection Select(TextureSinkKind requested, GlExternalMemorySupport gl, ILogger? logger, string? vulkanLoader, int deviceId = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(deviceId);
         if (!Enum.IsDefined(requested))
         {
             throw new ArgumentOutOfRangeException(nameof(requested), requested,
@@ -35,10 +37,10 @@ public static class TextureSinkSelector
         TextureSinkSelection selection = requested switch
         {
             TextureSinkKind.CpuStaging => new(requested, TextureSinkKind.CpuStaging, "asked for", null, null),
-            TextureSinkKind.DirectML => Try(requested, () => DirectMLRoute(gl)),
-            TextureSinkKind.Cuda => Try(requested, () => CudaRoute(gl, vulkanLoader)),
+            TextureSinkKind.DirectML => Try(requested, () => DirectMLRoute(gl, deviceId)),
+            TextureSinkKind.Cuda => Try(requested, () => CudaRoute(gl, vulkanLoader, deviceId)),
             TextureSinkKind.VulkanExternalMemory => Try(requested, () => VulkanRoute(requested, gl, vulkanLoader)),
-            _ => Auto(gl, vulkanLoader),
+            _ => Auto(gl, vulkanLoader, deviceId),
         };
 
         if (logger is not null)
@@ -73,12 +75,12 @@ public static class TextureSinkSelector
         };
     }
 
-    private static TextureSinkSelection Auto(GlExternalMemorySupport gl, string? vulkanLoader)
+    private static TextureSinkSelection Auto(GlExternalMemorySupport gl, string? vulkanLoader, int deviceId)
     {
         var reasons = new List<string>(3);
         Func<TextureSinkSelection>[] routes = OperatingSystem.IsWindows()
-            ? [() => DirectMLRoute(gl), () => CudaRoute(gl, vulkanLoader), () => VulkanRoute(TextureSinkKind.Auto, gl, vulkanLoader)]
-            : [() => CudaRoute(gl, vulkanLoader), () => VulkanRoute(TextureSinkKind.Auto, gl, vulkanLoader)];
+            ? [() => DirectMLRoute(gl, deviceId), () => CudaRoute(gl, vulkanLoader, deviceId), () => VulkanRoute(TextureSinkKind.Auto, gl, vulkanLoader)]
+            : [() => CudaRoute(gl, vulkanLoader, deviceId), () => VulkanRoute(TextureSinkKind.Auto, gl, vulkanLoader)];
         foreach (Func<TextureSinkSelection> route in routes)
         {
             try
@@ -114,19 +116,22 @@ public static class TextureSinkSelector
             $"GL '{support.Renderer}' imports memory from Vulkan '{vulkan.DeviceName}' (same device UUID)", support, vulkan);
     }
 
-    private static TextureSinkSelection CudaRoute(GlExternalMemorySupport gl, string? vulkanLoader)
+    private static TextureSinkSelection CudaRoute(GlExternalMemorySupport gl, string? vulkanLoader, int deviceId)
     {
         CudaRuntime.Require();
         TextureSinkSelection vulkan = VulkanRoute(TextureSinkKind.Cuda, gl, vulkanLoader);
         return new(TextureSinkKind.Cuda, TextureSinkKind.Cuda,
-            $"CUDA runtime {CudaRuntime.Version()} imports the Vulkan memory; {vulkan.Reason}", vulkan.GlSupport, vulkan.Vulkan);
+            $"CUDA runtime {CudaRuntime.Version()} imports the Vulkan memory on device {deviceId}; {vulkan.Reason}", vulkan.GlSupport, vulkan.Vulkan,
+            deviceId: deviceId);
     }
 
-    private static TextureSinkSelection DirectMLRoute(GlExternalMemorySupport support)
+    private static TextureSinkSelection DirectMLRoute(GlExternalMemorySupport support, int deviceId)
     {
         DirectMLRuntime.Require();
         support.RequireMemoryImport(ExternalHandleKind.D3D12Resource);
+        DirectMLDevice device = DirectMLDevice.Create(deviceId);
         return new(TextureSinkKind.DirectML, TextureSinkKind.DirectML,
-            $"D3D12 and DirectML are present and GL '{support.Renderer}' imports D3D12 resources", support, null);
+            $"D3D12 and DirectML are present and GL '{support.Renderer}' imports D3D12 resources; one D3D12 device (adapter {deviceId}) " +
+            "for the DirectML session and the shared buffers", support, null, device, deviceId);
     }
 }

@@ -22,4 +22,11 @@ public sealed record InferenceOptions
 
     /// <summary>GPU index for CUDA and DirectML.</summary>
     public int DeviceId { get; init; }
+
+    /// <summary>
+    /// The D3D12 device DirectML sessions run on; when set, DirectML sessions use it instead of making their own (on
+    /// <see cref="DeviceId"/>), so that their outputs can be bound to buffers shared on that device. Ignored by other
+    /// providers. Null (the default): ONNX Runtime makes the device.
+    /// </summary>
+    public IDirectMLDevice? DirectMLDevice { get; init; }
 }

@@ -203,6 +203,14 @@ public sealed class SessionFactory
             return false;
         }
 
+        if (_options.DirectMLDevice is { } device)
+        {
+            // The session must run on the device whose buffers its outputs are bound to.
+            device.AppendExecutionProvider(options);
+            PluginLog.SessionOnSharedDevice(_logger);
+            return true;
+        }
+
         try
         {
             options.AppendExecutionProvider_DML(_options.DeviceId);

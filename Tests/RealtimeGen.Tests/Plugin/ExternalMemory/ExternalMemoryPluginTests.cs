@@ -83,8 +83,10 @@ public class ExternalMemoryPluginTests
         });
     }
 
-    [Test]
-    public void A_machine_without_the_asked_for_route_falls_back_to_staging_with_the_reason_logged()
+    // Load makes the one D3D12 device the DirectML sessions and shared buffers would share; an app-made backend cannot.
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_machine_without_the_asked_for_route_falls_back_to_staging_with_the_reason_logged(bool load)
     {
         // DirectML needs Windows and D3D12: here it always falls back, and the plugin must still stream.
         if (OperatingSystem.IsWindows())
@@ -93,7 +95,7 @@ public class ExternalMemoryPluginTests
         }
 
         var request = new TextureRequest("grey slate") { Seed = 3, Steps = 2, Width = 32, Height = 32 };
-        var result = GlTestHost.Run(context => Generate(context.Gl, TextureSinkKind.DirectML, request));
+        var result = GlTestHost.Run(context => Generate(context.Gl, TextureSinkKind.DirectML, request, load));
         Assert.Multiple(() =>
         {
             Assert.That(result.Kind, Is.EqualTo(TextureSinkKind.CpuStaging));
@@ -104,7 +106,7 @@ public class ExternalMemoryPluginTests
     }
 
     private static (byte[] Pixels, TextureSinkKind? Kind, string Sink, string Log, bool Failed) Generate(
-        GL gl, TextureSinkKind sink, TextureRequest request)
+        GL gl, TextureSinkKind sink, TextureRequest request, bool load = false)
     {
         var logger = new RecordingLogger();
         var world = new World();
@@ -113,8 +115,13 @@ public class ExternalMemoryPluginTests
             Sink = sink,
             Streamer = new TextureStreamerOptions { SlotCount = 4, SlotBytes = 64 * 64 * 4 },
             Service = new GenerationServiceOptions { WorkerPriority = WorkerPriority.Normal },
+
+            // As the shared pipeline is loaded, so that a loaded plugin's pixels equal it too.
+            Pipeline = new LcmPipelineOptions { Inference = new() { IntraOpThreads = 1 }, Watermark = false },
         };
-        using var plugin = new TextureGenerationPlugin(gl, world, null, () => new LcmGenerationBackend(Pipeline, ownsPipeline: false), options, logger);
+        using var plugin = load
+            ? TextureGenerationPlugin.Load(gl, world, null, ShippedModel.Directory, options, logger)
+            : new TextureGenerationPlugin(gl, world, null, () => new LcmGenerationBackend(Pipeline, ownsPipeline: false), options, logger);
         Entity entity = world.Create(request);
         long frame = 0;
         long deadline = Environment.TickCount64 + (long)Patience.TotalMilliseconds;

@@ -37,6 +37,27 @@ public class SessionFactoryTests
         Assert.That(e!.Message, Does.Contain(package));
     }
 
+    [TestCase(ExecutionProvider.Cpu)]
+    [TestCase(ExecutionProvider.Auto)]
+    public void A_DirectML_device_is_used_only_by_DirectML_sessions(ExecutionProvider provider)
+    {
+        if (provider == ExecutionProvider.Auto && SessionFactory.AvailableProviders().Contains(ExecutionProvider.DirectML) && OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("Auto picks DirectML here, so the device is used.");
+        }
+
+        var device = new CountingDirectMLDevice();
+        var logger = new ListLogger();
+        var factory = new SessionFactory(new InferenceOptions { Provider = provider, IntraOpThreads = 1, DirectMLDevice = device }, logger);
+        using var session = factory.CreateSession(UnetPath, "unet", out ExecutionProvider chosen);
+        Assert.Multiple(() =>
+        {
+            Assert.That(chosen, Is.Not.EqualTo(ExecutionProvider.DirectML));
+            Assert.That(device.Appended, Is.Zero);
+            Assert.That(logger.Entries.Any(e => e.Message.Contains("shared D3D12 device", StringComparison.Ordinal)), Is.False);
+        });
+    }
+
     [Test]
     public void Unknown_provider_values_are_refused()
     {
