@@ -17,8 +17,10 @@ public sealed record TextureGenerationPluginOptions
     /// <see cref="ExternalMemoryStreamer"/>, falling back to CPU staging with the logged reason when this machine has no
     /// shared-memory route), <see cref="TextureSinkKind.Cuda"/> or <see cref="TextureSinkKind.DirectML"/> (a
     /// <see cref="RoutedTextureStreamer"/>: the decoder writes each texture's shared GPU memory when the pipeline runs on
-    /// that provider, watermarked finals take staging slots), or <see cref="TextureSinkKind.Auto"/> (the best route
-    /// here). Each falls back to CPU staging with the logged reason. <see cref="Streamer"/> sizes the slots.</summary>
+    /// that provider, watermarked finals take staging slots; DirectML only for a plugin made with
+    /// <see cref="TextureGenerationPlugin.Load"/>, which runs the sessions on the routes' D3D12 device), or
+    /// <see cref="TextureSinkKind.Auto"/> (the best route here). Each falls back to CPU staging with the logged reason.
+    /// <see cref="Streamer"/> sizes the slots.</summary>
     public TextureSinkKind Sink { get; init; } = TextureSinkKind.CpuStaging;
 
     /// <summary>Workers, queue and previews.</summary>

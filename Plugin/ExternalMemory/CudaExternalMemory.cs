@@ -42,7 +42,8 @@ public sealed class CudaExternalMemory : IDisposable
 
     /// <summary>Imports an opaque fd of <paramref name="size"/> bytes. CUDA owns the fd after success; on failure it is
     /// closed here, so the caller never closes it.</summary>
-    /// <exception cref="RealtimeGenException">No CUDA runtime or device, or CUDA rejected the memory.</exception>
+    /// <exception cref="RealtimeGenException">No CUDA runtime or device, CUDA device <paramref name="deviceId"/> (the CUDA session's
+    /// InferenceOptions.DeviceId) could not be made current, or CUDA rejected the memory.</exception>
     public static CudaExternalMemory ImportFd(int fd, ulong size, bool dedicated, int deviceId = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fd);
@@ -73,7 +74,8 @@ public sealed class CudaExternalMemory : IDisposable
     }
 
     /// <summary>Imports memory exported as an NT handle (Windows); the caller closes the handle afterwards.</summary>
-    /// <exception cref="RealtimeGenException">No CUDA runtime or device, or CUDA rejected the memory.</exception>
+    /// <exception cref="RealtimeGenException">No CUDA runtime or device, CUDA device <paramref name="deviceId"/> (the CUDA session's
+    /// InferenceOptions.DeviceId) could not be made current, or CUDA rejected the memory.</exception>
     public static CudaExternalMemory ImportWin32(nint handle, ulong size, bool dedicated, int deviceId = 0)
     {
         if (handle == 0)

@@ -32,9 +32,12 @@ public class SessionFactoryTests
             Assert.Ignore($"{provider} is installed here, so its absence cannot be tested.");
         }
 
-        var factory = new SessionFactory(new InferenceOptions { Provider = provider });
+        // A DirectML device of ours does not stand in for the provider the installed ONNX Runtime lacks.
+        var device = new CountingDirectMLDevice();
+        var factory = new SessionFactory(new InferenceOptions { Provider = provider, DirectMLDevice = device });
         var e = Assert.Throws<RealtimeGenException>(() => factory.CreateSession(UnetPath, "unet", out _));
         Assert.That(e!.Message, Does.Contain(package));
+        Assert.That(device.Appended, Is.Zero);
     }
 
     [TestCase(ExecutionProvider.Cpu)]
