@@ -154,15 +154,7 @@ internal static class CacheLatencyCommand
     private static string Frames(List<double> times) =>
         string.Create(CultureInfo.InvariantCulture, $"{Percentile(times, 50):F3} / {Percentile(times, 99):F3} / {times.Max():F3}");
 
-    private static double Percentile(List<double> values, int percent)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        double[] sorted = [.. values.Order()];
-        int index = (int)Math.Ceiling(percent / 100.0 * sorted.Length) - 1;
-        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
-    }
+    // NaN for no samples (e.g. no store timed), so the table shows the gap instead of a zero.
+    private static double Percentile(List<double> values, int percent) =>
+        values.Count == 0 ? double.NaN : TimingSummary.Percentile([.. values.Order()], percent / 100.0);
 }

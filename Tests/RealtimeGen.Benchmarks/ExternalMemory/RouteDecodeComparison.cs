@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using RealtimeGen.Engine.Frames;
 using RealtimeGen.Plugin.Inference;
 using RealtimeGen.Plugin.Models;
 using RealtimeGen.Plugin.Pipeline;
@@ -53,8 +55,10 @@ internal static class RouteDecodeComparison
             }
 
             bool identical = Convert(planar, size).AsSpan().SequenceEqual(rgba);
+            TimingSummary r = TimingSummary.Of(CollectionsMarshal.AsSpan(toRgba));
+            TimingSummary p = TimingSummary.Of(CollectionsMarshal.AsSpan(toPlanar));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size}² | {Percentile(toRgba, 50):F2} | {Percentile(toRgba, 99):F2} | {Percentile(toPlanar, 50):F2} | {Percentile(toPlanar, 99):F2} | {(identical ? "yes" : "NO")} |"));
+                $"| {size}² | {r.P50:F2} | {r.P99:F2} | {p.P50:F2} | {p.P99:F2} | {(identical ? "yes" : "NO")} |"));
         }
 
         return 0;
@@ -75,12 +79,5 @@ internal static class RouteDecodeComparison
         }
 
         return rgba;
-    }
-
-    private static double Percentile(List<double> values, int percent)
-    {
-        var sorted = values.Order().ToList();
-        int index = Math.Clamp((int)Math.Ceiling(percent / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1);
-        return sorted[index];
     }
 }
