@@ -66,6 +66,11 @@ def _to_tensor(images):
     return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 127.5 - 1
 
 
+def _to_uint8(x):
+    """The inverse of `_to_tensor`: decoder output in [-1, 1] to [B,H,W,3] bytes, rounded as the C# pipeline rounds."""
+    return ((x.clamp(-1, 1) + 1) * 127.5 + 0.5).byte().permute(0, 2, 3, 1).numpy()
+
+
 def _any_specs(count, seed):
     """Specs over all 144 family × colour pairs (held-out ones in their natural 1/12 share)."""
     rng = np.random.default_rng(seed)
@@ -186,7 +191,7 @@ class Sampler:
         else:
             z = D.lcm_sample(self.student, ctx, method[1], method[2], g, hw, self.prediction)
         x = self.dec(z / self.scale)
-        return ((x.clamp(-1, 1) + 1) * 127.5 + 0.5).byte().permute(0, 2, 3, 1).numpy()
+        return _to_uint8(x)
 
 
 def _eval_prompts(cfg):
@@ -281,7 +286,7 @@ def _autoencoder_ceiling(run, judge, real, real_feats):
     images = []
     for i in range(0, len(real["images"]), 48):
         x = dec(enc(_to_tensor(real["images"][i:i + 48])))
-        images.append(((x.clamp(-1, 1) + 1) * 127.5 + 0.5).byte().permute(0, 2, 3, 1).numpy())
+        images.append(_to_uint8(x))
     images = np.concatenate(images)
     pf, pc, feats = _judge_all(judge, images)
     mae = float(np.abs(images.astype(np.float64) - real["images"].astype(np.float64)).mean())
