@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages RealtimeGen needs, and nothing when they are already present.
 #   runtime : Mesa EGL + OpenGL (headless rendering), GLFW (the desktop window)
-#   --tests : adds Xvfb (a window test without a desktop) and Python 3 with PyTorch + onnx (the training smoke test)
+#   --tests : adds Xvfb (a window test without a desktop), Python 3 with PyTorch + onnx (the training smoke test)
+#             and OpenBLAS (Debian's PyTorch otherwise multiplies matrices with the reference BLAS, 5x slower)
 # Works as root, or through sudo otherwise. Prints exactly what it installs.
 set -euo pipefail
 
 packages=(libegl1 libegl-mesa0 libgl1-mesa-dri libglfw3 mesa-vulkan-drivers)
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(xvfb xauth python3-torch python3-onnx) ;;
+    --tests) packages+=(xvfb xauth python3-torch python3-onnx libopenblas0-serial) ;;
     *) echo "install-os-deps.sh: unknown option '$arg' (expected --tests)" >&2; exit 2 ;;
   esac
 done

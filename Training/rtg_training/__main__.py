@@ -12,6 +12,7 @@ import traceback
 
 import torch
 
+from . import blas
 from .config import FULL, SMOKE
 from .stages import Progress, Run
 
@@ -28,6 +29,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
+    print(f"[setup] {blas.report()}", flush=True)
     cfg = SMOKE if args.smoke else FULL
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = os.path.abspath(args.out or os.path.join(here, "runs", cfg.name))

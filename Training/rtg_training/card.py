@@ -70,7 +70,9 @@ def write_card(run, package):
         f"decay {cfg.ema_target}; diffusers' LCMScheduler boundary scalings c_skip/c_out). ONNX opset 17, "
         "diffusers/Optimum layout.", "",
         "## Training compute", "",
-        "One CPU thread (PyTorch 1.13) on a shared 2-core machine, no GPU.", "",
+        "One CPU thread (PyTorch 1.13"
+        + (f", {', '.join((ev or {}).get('blas', []))}" if (ev or {}).get("blas") else "")
+        + ") on a shared 2-core machine, no GPU.", "",
         "| stage | wall time |", "|---|---|",
     ]
     lines += [f"| {k} | {v / 60:.1f} min |" for k, v in walls.items()]

@@ -12,6 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from . import blas
 from . import diffusion as D
 from . import textures as TX
 from .models import CONTEXT_TOKENS
@@ -269,7 +270,7 @@ def eval(run):  # noqa: A001 (the stage is called eval)
               "autoencoder": _autoencoder_ceiling(run, judge, real, real_feats),
               "real_images": len(real["images"]), "judge_on_real": {
                   "family": float((real_pf == real["family"]).mean()), "colour": float((real_pc == real["colour"]).mean())},
-              "threads": torch.get_num_threads()}
+              "threads": torch.get_num_threads(), "blas": [os.path.basename(p) for p in blas.loaded_blas()]}
     with open(run.path("eval.json"), "w") as f:
         json.dump(result, f, indent=2)
     ae = result["autoencoder"]
