@@ -63,6 +63,16 @@ public class TrainingRecipeTests
     }
 
     [Test]
+    public void The_recipe_runs_on_an_optimised_blas_and_names_the_reference_one_as_slow()
+    {
+        RequireTorch();
+        var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_blas.py"], TimeSpan.FromMinutes(1));
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Match(@"test_this_process_runs_an_optimised_blas \(.*\) \.\.\. ok"));
+        Assert.That(output, Does.Match(@"test_netlib_alone_is_the_reference \(.*\) \.\.\. ok"));
+    }
+
+    [Test]
     public void Unknown_stage_fails_with_a_nonzero_exit_and_names_it()
     {
         RequireTorch();
