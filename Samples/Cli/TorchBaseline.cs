@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using RealtimeGen.Engine;
 
 namespace RealtimeGen.Samples.Cli;
 
@@ -17,7 +18,7 @@ public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, dou
 {
     private const string Python = "/usr/bin/python3";
 
-    /// <summary>Runs the baseline; throws <see cref="InvalidOperationException"/> naming what is missing when it cannot.</summary>
+    /// <summary>Runs the baseline; throws <see cref="RealtimeGenException"/> naming what is missing or what failed when it cannot.</summary>
     /// <param name="trainingDirectory">The repository's Training folder.</param>
     /// <param name="runDirectory">The recipe's run folder with the trained parts, or null for its default (runs/full).</param>
     /// <param name="arguments">Runs, warm-up, steps, size, threads and prompt, as the C# side used them.</param>
@@ -26,12 +27,12 @@ public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, dou
     {
         if (!File.Exists(Python))
         {
-            throw new InvalidOperationException($"{Python} is missing: install python3-torch (scripts/install-os-deps.sh --tests) for the PyTorch baseline.");
+            throw new RealtimeGenException($"{Python} is missing: install python3-torch (scripts/install-os-deps.sh --tests) for the PyTorch baseline.");
         }
 
         if (!Directory.Exists(Path.Combine(trainingDirectory, "rtg_training")))
         {
-            throw new InvalidOperationException($"Expected the training recipe at {trainingDirectory}/rtg_training; run bench --torch from a repository checkout.");
+            throw new RealtimeGenException($"Expected the training recipe at {trainingDirectory}/rtg_training; run bench --torch from a repository checkout.");
         }
 
         var start = new ProcessStartInfo(Python) { WorkingDirectory = trainingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -57,7 +58,7 @@ public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, dou
             Add("run", Path.GetFullPath(runDirectory));
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
+        using var process = Process.Start(start) ?? throw new RealtimeGenException($"Could not start {Python}.");
         using CancellationTokenRegistration stop = cancellationToken.Register(() => process.Kill(entireProcessTree: true));
         Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         string stdout = process.StandardOutput.ReadToEnd();
@@ -65,12 +66,21 @@ public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, dou
         cancellationToken.ThrowIfCancellationRequested();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"The PyTorch baseline failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
+            // The baseline's own message is its last line (a traceback's too); the whole stderr can run to pages.
+            string last = stderr.Result.Trim().Split('\n')[^1].Trim();
+            throw new RealtimeGenException($"The PyTorch baseline ({Python} -m rtg_training.bench in {trainingDirectory}) failed with exit code {process.ExitCode}: {last}");
         }
 
-        using JsonDocument json = JsonDocument.Parse(stdout);
-        JsonElement ms = json.RootElement.GetProperty("ms");
-        double P(string stage, string p) => ms.GetProperty(stage).GetProperty(p).GetDouble();
-        return new TorchBaseline(P("text_encode", "p50"), P("unet_step", "p50"), P("decode", "p50"), P("end_to_end", "p50"), P("end_to_end", "p95"));
+        try
+        {
+            using JsonDocument json = JsonDocument.Parse(stdout);
+            JsonElement ms = json.RootElement.GetProperty("ms");
+            double P(string stage, string p) => ms.GetProperty(stage).GetProperty(p).GetDouble();
+            return new TorchBaseline(P("text_encode", "p50"), P("unet_step", "p50"), P("decode", "p50"), P("end_to_end", "p50"), P("end_to_end", "p95"));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new RealtimeGenException($"The PyTorch baseline printed no timings in the expected form ({{\"ms\": {{stage: {{p50, p95}}}}}}): {e.Message}", e);
+        }
     }
 }

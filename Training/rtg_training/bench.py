@@ -47,9 +47,16 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     run = Run(FULL, args.run, Progress())
     tok = run.load_tokenizer()
-    te, _ = run.load_teacher()
-    unet = run.load_student()
-    _, dec = run.load_ae()
+    try:
+        te, _ = run.load_teacher()
+        unet = run.load_student()
+        _, dec = run.load_ae()
+    except RuntimeError as e:
+        # A state dict of other shapes: the run was trained by another version of models.py.
+        first = str(e).splitlines()[0]
+        print(f"rtg_training.bench: the checkpoints in {args.run} do not fit this recipe's networks ({first}); "
+              f"rerun the recipe or pass --run DIR of a run made by this version", file=sys.stderr)
+        return 1
     scale = torch.load(run.path("latents.pt"))["scaling_factor"]
     hw = (args.size // 8, args.size // 8)
     ts = D.lcm_timesteps(args.steps)

@@ -143,6 +143,28 @@ public class CliAppTests
     }
 
     [Test]
+    public void Bench_with_a_baseline_that_cannot_run_fails_with_its_reason_instead_of_crashing()
+    {
+        string empty = Path.Combine(Path.GetTempPath(), "rtg-empty-run-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(empty);
+        try
+        {
+            var (code, output, error) = Run("bench", "--runs", "1", "--warmup", "0", "--size", "32", "--torch", "--torch-run", empty);
+            Assert.That(code, Is.EqualTo(ExitCode.Failure), error);
+            Assert.That(output, Does.Contain("| end to end, cold prompt |"), "our own table is printed before the baseline runs");
+            Assert.That(error, Does.Contain("error: ").And.Contain("PyTorch baseline"));
+            if (File.Exists("/usr/bin/python3"))
+            {
+                Assert.That(error, Does.Contain(Path.Combine(empty, "teacher.pt") + " is missing"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Test]
     public void Percentiles_use_nearest_rank()
     {
         double[] values = [5, 1, 4, 2, 3, 6, 7, 8, 9, 10];
