@@ -261,6 +261,7 @@ def eval(run):  # noqa: A001 (the stage is called eval)
             "seam_ratio_mean": float(np.mean(seams)),
             "seam_ratio_max": float(np.max(seams)),
             "ms_per_image": 1000 * per_image, "images": int(len(images)),
+            "family_acc_by_family": _by_family(pf, fam),
         }
         rows.append(row)
         run.p.step("eval", mi + 1, len(METHODS), t_all,
@@ -292,7 +293,13 @@ def _autoencoder_ceiling(run, judge, real, real_feats):
     pf, pc, feats = _judge_all(judge, images)
     mae = float(np.abs(images.astype(np.float64) - real["images"].astype(np.float64)).mean())
     return {"family": float((pf == real["family"]).mean()), "colour": float((pc == real["colour"]).mean()),
-            "fid_judge": frechet_distance(feats, real_feats), "mae_8bit": mae, "images": int(len(images))}
+            "fid_judge": frechet_distance(feats, real_feats), "mae_8bit": mae, "images": int(len(images)),
+            "family_by_family": _by_family(pf, real["family"])}
+
+
+def _by_family(predicted, truth):
+    """Family accuracy per family, in TX.FAMILIES order (None where a family has no images)."""
+    return [float((predicted[truth == f] == f).mean()) if (truth == f).any() else None for f in range(len(TX.FAMILIES))]
 
 
 @torch.no_grad()
