@@ -9,10 +9,15 @@ class Config:
     ae_steps: int = 1500
     ae_batch: int = 16
     ae_crop: int = 64
-    teacher_steps: int = 1800
-    teacher_batch: int = 48
+    teacher_steps: int = 2600
+    teacher_batch: int = 64
     teacher_lr: float = 1e-3
-    lcd_steps: int = 600
+    # Min-SNR loss weighting (Hang et al. 2023) in its v-prediction form: a step's loss is scaled by
+    # min(SNR + 1, γ) / (SNR + 1), which caps the weight of nearly clean steps (fine grain) and leaves the noisy
+    # ones, where layout is decided, as they are. At 1000 steps it raised the teacher's family accuracy from
+    # 39% to 47% (144 prompts, w 4) at the same colour accuracy.
+    teacher_snr_gamma: float = 5.0
+    lcd_steps: int = 1000
     lcd_batch: int = 32
     lcd_lr: float = 3e-4
     guidance_min: float = 2.0

@@ -52,6 +52,16 @@ def training_target(x0, noise, alpha, prediction):
     return noise
 
 
+def min_snr_weight(alpha, gamma, prediction):
+    """Per-example loss weights of Min-SNR-γ: the x0-space weight min(SNR, γ) expressed for the model's own target.
+    A v-target's squared error is (SNR + 1)× the x0 error, so v-prediction uses min(SNR + 1, γ) / (SNR + 1), which keeps
+    full weight at high noise (as plain v-prediction does) and caps it near t = 0; ε-prediction uses min(SNR, γ) / SNR."""
+    snr = alpha / (1 - alpha)
+    if prediction == "v_prediction":
+        return torch.clamp(snr + 1, max=gamma) / (snr + 1)
+    return torch.clamp(snr, max=gamma) / snr
+
+
 def lcm_timesteps(steps):
     """diffusers LCMScheduler.set_timesteps with original_inference_steps=50 (e.g. 4 -> 999, 759, 499, 259)."""
     origin = DDIM_TIMESTEPS.numpy()[::-1]

@@ -199,7 +199,8 @@ class AttnBlock(nn.Module):
 
 
 class UNet(nn.Module):
-    """ε-prediction UNet: (sample, timestep, encoder_hidden_states, timestep_cond) -> out_sample.
+    """Conditional UNet: (sample, timestep, encoder_hidden_states, timestep_cond) -> out_sample, in the recipe's
+    prediction type (config.prediction).
 
     timestep_cond (the guidance embedding) enters through a zero-initialised projection
     added to the timestep embedding, as in diffusers' time_cond_proj; the teacher sees zeros.
@@ -207,9 +208,11 @@ class UNet(nn.Module):
     added to the time embedding (as SDXL adds pooled text), a direct path for global properties such
     as colour and family that a from-scratch model learns in a few hundred steps.
     Cross-attention reads the first CONTEXT_TOKENS text states only: with the causal text encoder
-    those are exactly what a 16-token encoding gives, which makes training the encoder 5x cheaper."""
+    those are exactly what a 16-token encoding gives, which makes training the encoder 5x cheaper.
+    Widths (48, 96, 192): twice the second package's, affordable once PyTorch runs on OpenBLAS (0.57 s per batch of
+    48 on one thread, against 1.27 s for the narrow UNet on the reference BLAS)."""
 
-    def __init__(self, ctx_dim=128, ch=(24, 48, 96), temb=192, cond_dim=256):
+    def __init__(self, ctx_dim=128, ch=(48, 96, 192), temb=192, cond_dim=256):
         super().__init__()
         self.ch = ch
         self.time_mlp = nn.Sequential(nn.Linear(128, temb), nn.SiLU(), nn.Linear(temb, temb))

@@ -19,7 +19,7 @@ from .tokenizer import ClipTokenizer, learn_merges
 class Progress:
     """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
 
-    PLAN = {"data": 70, "tokenizer": 1, "ae": 330, "latents": 150, "teacher": 2500, "lcd": 800,
+    PLAN = {"data": 70, "tokenizer": 1, "ae": 420, "latents": 160, "teacher": 2300, "lcd": 900,
             "classifier": 200, "eval": 300, "export": 40, "sheets": 60}
 
     def __init__(self):
@@ -284,7 +284,9 @@ class Run:
             noise = torch.randn(x0.shape, generator=g)
             xt = D.add_noise(x0, noise, t)
             out = unet(xt, t, te(tid[:, :CONTEXT_TOKENS]), zero_cond)
-            loss = F.mse_loss(out, D.training_target(x0, noise, D.bcast(D.ALPHAS_CUMPROD[t]), cfg.prediction))
+            alpha = D.ALPHAS_CUMPROD[t]
+            err = (out - D.training_target(x0, noise, D.bcast(alpha), cfg.prediction)).pow(2).mean((1, 2, 3))
+            loss = (err * D.min_snr_weight(alpha, cfg.teacher_snr_gamma, cfg.prediction)).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
