@@ -795,7 +795,8 @@ public sealed class LcmPipeline : IDisposable
     }
 
     // Row by row, so that rows padded to the destination's pitch cost nothing extra: tight rows are the pitch width·4.
-    private static void WriteRgba(ReadOnlySpan<float> planar, int width, int height, int batch, Span<byte> destination, int rowPitch)
+    // Internal: the route-decode benchmark converts a planar output with it to compare the two decode paths.
+    internal static void WriteRgba(ReadOnlySpan<float> planar, int width, int height, int batch, Span<byte> destination, int rowPitch)
     {
         int plane = width * height;
         for (int b = 0; b < batch; b++)

@@ -54,7 +54,9 @@ internal static class RouteDecodeComparison
                 }
             }
 
-            bool identical = Convert(planar, size).AsSpan().SequenceEqual(rgba);
+            var converted = new byte[rgba.Length];
+            LcmPipeline.WriteRgba(planar, size, size, 1, converted, size * 4);
+            bool identical = converted.AsSpan().SequenceEqual(rgba);
             TimingSummary r = TimingSummary.Of(CollectionsMarshal.AsSpan(toRgba));
             TimingSummary p = TimingSummary.Of(CollectionsMarshal.AsSpan(toPlanar));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -62,22 +64,5 @@ internal static class RouteDecodeComparison
         }
 
         return 0;
-    }
-
-    private static byte[] Convert(float[] planar, int size)
-    {
-        int plane = size * size;
-        var rgba = new byte[plane * 4];
-        for (int i = 0; i < plane; i++)
-        {
-            for (int c = 0; c < 3; c++)
-            {
-                rgba[(i * 4) + c] = (byte)((Math.Clamp((planar[(c * plane) + i] * 0.5f) + 0.5f, 0f, 1f) * 255f) + 0.5f);
-            }
-
-            rgba[(i * 4) + 3] = 255;
-        }
-
-        return rgba;
     }
 }
