@@ -83,9 +83,7 @@ public class RoutedTextureStreamerTests
             GL gl = context.Gl;
             var factory = new UploadedRouteFactory(gl);
             using var sink = Sink(gl, factory);
-            StreamedTextureHandle handle = sink.CreateTexture();
-            _ = sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out _);
-            Frame(sink);
+            StreamedTextureHandle handle = TextureWithRoute(sink);
             for (int i = 0; i < 3; i++)
             {
                 RouteCycle(gl, sink, handle);
@@ -150,9 +148,7 @@ public class RoutedTextureStreamerTests
             GL gl = context.Gl;
             var factory = new UploadedRouteFactory(gl);
             var sink = Sink(gl, factory);
-            StreamedTextureHandle handle = sink.CreateTexture();
-            _ = sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out _);
-            Frame(sink);
+            StreamedTextureHandle handle = TextureWithRoute(sink);
             IGpuOutputRoute? writing = null;
             var liveAfterFrames = new List<int>();
             foreach (string step in order)
@@ -223,9 +219,7 @@ public class RoutedTextureStreamerTests
             GL gl = context.Gl;
             var factory = new UploadedRouteFactory(gl);
             using var sink = Sink(gl, factory);
-            StreamedTextureHandle handle = sink.CreateTexture();
-            _ = sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out _);
-            Frame(sink);
+            StreamedTextureHandle handle = TextureWithRoute(sink);
             _ = sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out IGpuOutputRoute? writing);
             sink.ReleaseTexture(handle);
             Frame(sink);
@@ -280,9 +274,7 @@ public class RoutedTextureStreamerTests
                 attempts++;
                 throw new RealtimeGenException("no shared memory on this test device");
             }, ExecutionProvider.Cpu, null, logger);
-            StreamedTextureHandle handle = sink.CreateTexture();
-            _ = sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out _);
-            Frame(sink);
+            StreamedTextureHandle handle = TextureWithRoute(sink);
             RouteWriteStatus after = sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out _);
             Frame(sink);
             return (attempts, after, requests: sink.PendingRouteRequests, log: logger.Entries.Select(entry => entry.Text).ToList());
@@ -315,6 +307,15 @@ public class RoutedTextureStreamerTests
         Frame(sink);
         gl.Finish();
         Frame(sink);
+    }
+
+    // A texture whose route exists: the first write asks for it, and the render thread makes it in the next frame.
+    private static StreamedTextureHandle TextureWithRoute(RoutedTextureStreamer sink)
+    {
+        StreamedTextureHandle handle = sink.CreateTexture();
+        _ = sink.TryBeginRouteWrite(handle, Size, Size, ExecutionProvider.Cpu, out _);
+        Frame(sink);
+        return handle;
     }
 
     private static void Frame(RoutedTextureStreamer sink)
