@@ -19,12 +19,14 @@ def _pct(v):
     return "–" if v is None else f"{v:.0%}"
 
 
-def _by_family_table(ev):
+def _first(rows, kind, steps=None, guidance=LCM_GUIDANCE):
+    """The eval row of `kind` ("lcm" or "teacher") at `steps` and `guidance` (any steps when None), or None."""
+    return next((r for r in rows if r["kind"] == kind and steps in (None, r["steps"]) and r["guidance"] == guidance), None)
+
+
+def _by_family_table(ev, four, teacher):
     """Rows: families; columns: the autoencoder's ceiling, LCM at 4 steps (w 8.5) and the teacher."""
     ae = ev.get("autoencoder", {}).get("family_by_family")
-    rows = ev.get("rows", [])
-    four = next((r for r in rows if r["kind"] == "lcm" and r["steps"] == 4 and r["guidance"] == LCM_GUIDANCE), None)
-    teacher = next((r for r in rows if r["kind"] == "teacher"), None)
     if not (ae and four and teacher and "family_acc_by_family" in four and "family_acc_by_family" in teacher):
         return []
     lines = ["| family | autoencoder (ceiling) | LCM 4 steps | teacher |", "|---|---|---|---|"]
@@ -48,6 +50,8 @@ def write_card(run, package):
     cfg = run.cfg
     summary = _load(run, "export_summary.json", {})
     ev = _load(run, "eval.json")
+    rows = (ev or {}).get("rows", [])
+    four, one, teacher = _first(rows, "lcm", 4), _first(rows, "lcm", 1), _first(rows, "teacher")
     judge = _load(run, "judge.json", {})
     lat = _load(run, "latents.json", {})
     walls = {}
@@ -123,7 +127,7 @@ def write_card(run, package):
                 f"judged family {ae['family']:.1%}, colour {ae['colour']:.1%}, FID {ae['fid_judge']:.2f} "
                 f"(mean absolute error {ae['mae_8bit']:.2f}/255).", "",
             ]
-        by_family = _by_family_table(ev)
+        by_family = _by_family_table(ev, four, teacher)
         if by_family:
             lines += ["Family accuracy per family (all prompts of that family; the autoencoder column is its "
                       "reconstructions of real samples):", ""] + by_family + [""]
@@ -139,20 +143,16 @@ def write_card(run, package):
         "No third-party data or weights were used.", "",
         "## Limitations", "",
     ]
-    four = next((r for r in (ev or {}).get("rows", []) if r["kind"] == "lcm" and r["steps"] == 4), None)
     if four and min(four["family_acc_seen"], four["colour_acc_seen"]) < 0.8:
         lines += [
             f"- **Below the project's quality bar.** At 4 steps the judge finds the prompted family in "
             f"{four['family_acc_seen']:.0%} and the prompted colour in {four['colour_acc_seen']:.0%} of images "
             "(bar: 80% each). Use it to run the plugin end to end; a user's SD-class LCM export gives real textures.",
         ]
-    rows = (ev or {}).get("rows", [])
-    one = next((r for r in rows if r["kind"] == "lcm" and r["steps"] == 1), None)
     if four and one and four["fid_judge"] > one["fid_judge"]:
         by_steps = sorted((r for r in rows if r["kind"] == "lcm" and r["guidance"] == LCM_GUIDANCE), key=lambda r: r["steps"])
         colours = ", ".join(f"{r['steps']}: {r['colour_acc_seen']:.0%}" for r in by_steps)
-        teacher_row = next((r for r in rows if r["kind"] == "teacher"), None)
-        kept = f" (the teacher at {TEACHER_STEPS} steps keeps {teacher_row['colour_acc_seen']:.0%})" if teacher_row else ""
+        kept = f" (the teacher at {TEACHER_STEPS} steps keeps {teacher['colour_acc_seen']:.0%})" if teacher else ""
         lines += [
             f"- **More steps do not help yet.** FID at 4 steps ({four['fid_judge']:.1f}) is worse than at 1 step "
             f"({one['fid_judge']:.1f}), and colour accuracy falls as steps are added (steps: colour, {colours}): "
@@ -164,7 +164,6 @@ def write_card(run, package):
         scales = ", ".join(f"{r['guidance']:g}" for r in sorted(guided, key=lambda r: r["guidance"]))
         lines += [f"- Colour accuracy at 4 steps moves by {spread:.0%} across guidance scales {scales}: "
                   "the student responds weakly to the guidance embedding."]
-    teacher = next((r for r in rows if r["kind"] == "teacher"), None)
     ae = (ev or {}).get("autoencoder")
     if teacher and ae and teacher["family_acc_seen"] < ae["family"] - 0.2:
         lines += [f"- **The teacher is the limit for structure.** It finds the family in {teacher['family_acc_seen']:.0%} "
