@@ -24,7 +24,8 @@ def main(argv=None):
     ap.add_argument("--smoke", action="store_true", help="a few steps of every stage, then export (CI; ~1-2 min)")
     ap.add_argument("--out", help="run folder (default runs/full or runs/smoke next to this package)")
     ap.add_argument("--package", help="where to export the package (default ../Models/rtg-texture-lcm for the full recipe, <out>/package with --out or --smoke)")
-    ap.add_argument("--only", help="comma-separated subset of stages: " + ",".join(STAGES))
+    ap.add_argument("--only", help="comma-separated stages to run again, dropping their finished records; the others are "
+                                   "not run (one of: " + ",".join(STAGES) + ")")
     # One thread: on the shared 2-core machine two OpenMP threads contend and run 5-9x slower.
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
@@ -39,15 +40,22 @@ def main(argv=None):
     default_package = os.path.join(here, "runs", "smoke", "package") if args.smoke else \
         os.path.join(os.path.dirname(here), "Models", "rtg-texture-lcm")
     package = os.path.abspath(args.package or (os.path.join(out, "package") if args.out else default_package))
-    stages = args.only.split(",") if args.only else STAGES
-    unknown = [s for s in stages if s not in STAGES]
+    selected = args.only.split(",") if args.only else STAGES
+    unknown = [s for s in selected if s not in STAGES]
     if unknown:
         ap.error(f"unknown stage(s) {', '.join(unknown)} in --only; expected some of {', '.join(STAGES)}")
     progress = Progress()
     run = Run(cfg, out, progress)
     t0 = time.time()
     try:
-        for name in stages:
+        for name in STAGES:
+            if name not in selected:
+                # A stage left out still hands on the generator state it finished with, so a stage re-run with
+                # --only starts from the state it had in the whole run and makes the same result.
+                run.restore(name)
+                continue
+            if args.only:
+                run.forget(name)
             if name == "export":
                 from .export import export_package
                 run.timed("export", lambda: export_package(run, package))

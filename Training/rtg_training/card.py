@@ -111,7 +111,8 @@ def write_card(run, package):
     if ev:
         lines += [
             f"{ev['prompts']} prompts ({ev['heldout_prompts']} of them on held-out family × colour pairs), judged by "
-            "a separate classifier trained only on procedural data "
+            "a separate classifier trained only on procedural data, every other training image seen through the "
+            "autoencoder "
             f"(its accuracy on {ev['real_images']} unseen real samples: family {ev['judge_on_real']['family']:.1%}, "
             f"colour {ev['judge_on_real']['colour']:.1%}). FID is the Fréchet distance in the judge's 192-d feature "
             "space against those real samples. Diversity: mean pairwise feature distance between 5 seeds of a prompt, "

@@ -95,13 +95,27 @@ class Run:
     def path(self, name):
         return os.path.join(self.out, name)
 
+    def restore(self, name):
+        """Takes over a finished stage's record, as skipping it does: its wall time and the process-wide generator
+        state it ended with. False when the stage has not finished."""
+        marker, rng = self.path(f"{name}.done.json"), self.path(f"{name}.rng.pt")
+        if not os.path.exists(marker):
+            return False
+        with open(marker) as f:
+            self.p.walls[name] = json.load(f)["seconds"]
+        if os.path.exists(rng):
+            _restore_rng(torch.load(rng))
+        return True
+
+    def forget(self, name):
+        """Drops a stage's finished record, so that the next `timed` call runs it again."""
+        for path in (self.path(f"{name}.done.json"), self.path(f"{name}.rng.pt")):
+            if os.path.exists(path):
+                os.remove(path)
+
     def timed(self, name, fn):
         marker, rng = self.path(f"{name}.done.json"), self.path(f"{name}.rng.pt")
-        if os.path.exists(marker):
-            with open(marker) as f:
-                self.p.walls[name] = json.load(f)["seconds"]
-            if os.path.exists(rng):
-                _restore_rng(torch.load(rng))
+        if self.restore(name):
             print(f"[{name}] already done ({self.p.walls[name]:.0f}s), skipping", flush=True)
             return
         t0 = time.time()

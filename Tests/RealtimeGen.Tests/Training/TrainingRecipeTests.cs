@@ -63,6 +63,15 @@ public class TrainingRecipeTests
     }
 
     [Test]
+    public void A_stage_run_again_with_only_reproduces_the_whole_runs_result()
+    {
+        RequireTorch();
+        var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_only.py"], SmokeLimit);
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Match(@"test_a_stage_run_again_reproduces_the_whole_runs_result \(.*\) \.\.\. ok"));
+    }
+
+    [Test]
     public void The_recipe_runs_on_an_optimised_blas_and_names_the_reference_one_as_slow()
     {
         RequireTorch();
