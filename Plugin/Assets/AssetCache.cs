@@ -332,7 +332,15 @@ public sealed class AssetCache
             writer.WriteNumber("height", key.Height);
             writer.WriteBoolean("seamless", key.Seamless);
             writer.WriteBoolean("seamlessRoll", key.SeamlessRoll);
-            writer.WriteNumber("guidance", key.GuidanceScale);
+            if (key.GuidanceScale is { } guidance)
+            {
+                writer.WriteNumber("guidance", guidance);
+            }
+            else
+            {
+                writer.WriteNull("guidance");
+            }
+
             writer.WriteString("initImage", key.InitImageHash);
             writer.WriteNumber("strength", key.Strength);
             writer.WriteBoolean("watermarked", key.Watermarked);

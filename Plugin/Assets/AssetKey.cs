@@ -41,8 +41,8 @@ public sealed record AssetKey
     /// <summary>Random roll per step with seamless generation.</summary>
     public bool SeamlessRoll { get; init; }
 
-    /// <summary>Guidance scale.</summary>
-    public double GuidanceScale { get; init; }
+    /// <summary>Guidance scale; null for the model's default (which the model hash pins).</summary>
+    public double? GuidanceScale { get; init; }
 
     /// <summary>SHA-256 of the init image's size and pixels, or empty for text-to-image.</summary>
     public string InitImageHash { get; init; } = "";
@@ -101,7 +101,7 @@ public sealed record AssetKey
         Field(text, "steps", Steps.ToString(CultureInfo.InvariantCulture));
         Field(text, "size", string.Create(CultureInfo.InvariantCulture, $"{Width}x{Height}"));
         Field(text, "seamless", Seamless ? (SeamlessRoll ? "roll" : "pad") : "off");
-        Field(text, "guidance", GuidanceScale.ToString("R", CultureInfo.InvariantCulture));
+        Field(text, "guidance", GuidanceScale is { } w ? w.ToString("R", CultureInfo.InvariantCulture) : "model default");
         Field(text, "init", InitImageHash);
         Field(text, "strength", Strength.ToString("R", CultureInfo.InvariantCulture));
         Field(text, "watermark", Watermarked ? "on" : "off");

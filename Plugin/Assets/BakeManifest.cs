@@ -227,7 +227,7 @@ public sealed partial class BakeManifest
             Height = height,
             Seamless = Field("seamless") is not { } seamless || Boolean(seamless, "seamless"),
             SeamlessRoll = Field("roll") is { } roll && Boolean(roll, "roll"),
-            GuidanceScale = Field("guidance") is { } g ? Number(g, "guidance", 0, 100) : 8.5,
+            GuidanceScale = Field("guidance") is { } g ? Number(g, "guidance", 0, 100) : null,
             Strength = Field("strength") is { } st ? Number(st, "strength", 0, 1) : 0.6,
         };
         return new BakeAsset(name, line, request, init is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, init)));

@@ -25,6 +25,9 @@ public sealed class ModelPackage
     /// <summary>VAE latent scaling of SD1.5-class models, used when the package does not say.</summary>
     public const double Sd15ScalingFactor = 0.18215;
 
+    /// <summary>Guidance scale of diffusers' LCM pipeline, used when the package recommends none.</summary>
+    public const double LcmDefaultGuidanceScale = 8.5;
+
     private const long MaxConfigBytes = 1 << 20;
     private const long MaxVocabularyBytes = 64L << 20;
 
@@ -38,6 +41,17 @@ public sealed class ModelPackage
 
     /// <summary><c>_class_name</c> from <c>model_index.json</c>.</summary>
     public string PipelineClassName { get; private set; } = "";
+
+    /// <summary>
+    /// The guidance scale the package recommends (<c>_realtimegen.guidance_scale</c> in <c>model_index.json</c>;
+    /// diffusers skips keys that start with an underscore), or null when it names none. Small distilled models
+    /// over-shoot at SD's 8.5; the shipped model's recipe picks its scale by evaluation.
+    /// </summary>
+    public double? RecommendedGuidanceScale { get; private set; }
+
+    /// <summary><see cref="RecommendedGuidanceScale"/>, else <see cref="LcmDefaultGuidanceScale"/>: what a request
+    /// that names no guidance scale gets.</summary>
+    public double DefaultGuidanceScale => RecommendedGuidanceScale ?? LcmDefaultGuidanceScale;
 
     /// <summary>The LCM scheduler configuration.</summary>
     public LcmSchedulerConfig Scheduler { get; private set; } = new();
@@ -166,6 +180,23 @@ public sealed class ModelPackage
         {
             PluginLog.PackageWarning(
                 logger, path, $"names pipeline {PipelineClassName}; it is run as a latent consistency model");
+        }
+
+        if (document.RootElement.TryGetProperty("_realtimegen", out JsonElement ours) && ours.ValueKind != JsonValueKind.Null)
+        {
+            if (ours.ValueKind != JsonValueKind.Object)
+            {
+                throw StrictJson.Mismatch(path, "_realtimegen", "an object", ours);
+            }
+
+            double guidance = StrictJson.OptionalDouble(ours, "guidance_scale", double.NaN, path);
+            if (!double.IsNaN(guidance))
+            {
+                RecommendedGuidanceScale = guidance is >= 0 and <= 100
+                    ? guidance
+                    : throw new RealtimeGenException(
+                        $"{path}: expected \"_realtimegen\".\"guidance_scale\" between 0 and 100; found {guidance}.");
+            }
         }
     }
 

@@ -21,8 +21,9 @@ public sealed record GenerationRequest
     /// <summary>Output height in pixels, a positive multiple of 8.</summary>
     public int Height { get; init; } = 128;
 
-    /// <summary>Guidance scale w (diffusers' LCM default 8.5).</summary>
-    public double GuidanceScale { get; init; } = 8.5;
+    /// <summary>Guidance scale w, 0 to 100; null (the default) takes the model package's
+    /// <see cref="Models.ModelPackage.DefaultGuidanceScale"/>: its recommended scale, else diffusers' LCM default 8.5.</summary>
+    public double? GuidanceScale { get; init; }
 
     /// <summary>Images generated together, each with its own noise stream (seed, index).</summary>
     public int BatchSize { get; init; } = 1;

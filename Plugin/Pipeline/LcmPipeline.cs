@@ -93,6 +93,13 @@ public sealed class LcmPipeline : IDisposable
     /// <summary>The package the sessions were loaded from.</summary>
     public ModelPackage Package { get; }
 
+    /// <summary>The guidance scale <paramref name="request"/> runs at: its own, else the package's default.</summary>
+    public double GuidanceOf(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.GuidanceScale ?? Package.DefaultGuidanceScale;
+    }
+
     /// <summary>The provider the UNet runs on.</summary>
     public ExecutionProvider Provider { get; }
 
@@ -258,7 +265,7 @@ public sealed class LcmPipeline : IDisposable
         if (planar is not null)
         {
             RequirePlanar(request);
-            bool classic = !Unet.HasGuidanceEmbedding && request.GuidanceScale > 1.0;
+            bool classic = !Unet.HasGuidanceEmbedding && GuidanceOf(request) > 1.0;
             _ = Workspace(request.BatchSize, request.Height / 8, request.Width / 8, classic, 0).PlanarBinding(planar);
         }
 
@@ -488,7 +495,8 @@ public sealed class LcmPipeline : IDisposable
         timings?.Reset();
         cancellationToken.ThrowIfCancellationRequested();
 
-        bool classic = !Unet.HasGuidanceEmbedding && request.GuidanceScale > 1.0;
+        double guidance = GuidanceOf(request);
+        bool classic = !Unet.HasGuidanceEmbedding && guidance > 1.0;
         bool img2img = request.InitImage is not null;
         if (img2img && VaeEncoder is null)
         {
@@ -510,7 +518,7 @@ public sealed class LcmPipeline : IDisposable
         float[]? unconditional = classic ? EncodePrompt(request.NegativePrompt, timings) : null;
         DenoiseWorkspace workspace = Workspace(
             request.BatchSize, request.Height / 8, request.Width / 8, classic, request.Seamless ? _options.SeamlessPadding : 0);
-        PrepareConditioning(workspace, conditional, unconditional, request.GuidanceScale);
+        PrepareConditioning(workspace, conditional, unconditional, guidance);
         _stepWorkspace = workspace;
         _stepRequest = request;
 
@@ -549,7 +557,7 @@ public sealed class LcmPipeline : IDisposable
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                RunStep(workspace, step, request, timings);
+                RunStep(workspace, step, request, guidance, timings);
                 if (onStep is not null || !preview.IsEmpty)
                 {
                     long start = Stopwatch.GetTimestamp();
@@ -592,9 +600,8 @@ public sealed class LcmPipeline : IDisposable
         return workspace;
     }
 
-    private void RunStep(DenoiseWorkspace workspace, int step, GenerationRequest request, GenerationTimings? timings)
+    private void RunStep(DenoiseWorkspace workspace, int step, GenerationRequest request, double guidance, GenerationTimings? timings)
     {
-        double guidance = request.GuidanceScale;
         long start = Stopwatch.GetTimestamp();
         SessionBinding unet = workspace.UnetBinding;
         Span<float> sample = unet.Input(0).Floats;
@@ -896,10 +903,11 @@ public sealed class LcmPipeline : IDisposable
                 $"Expected a batch of 1 to {_options.MaxBatchSize}; found {request.BatchSize}.");
         }
 
-        if (!double.IsFinite(request.GuidanceScale) || request.GuidanceScale < 0 || request.GuidanceScale > 100)
+        if (request.GuidanceScale is { } w && !(w >= 0 && w <= 100))
         {
             throw new RealtimeGenException(
-                $"Expected a guidance scale between 0 and 100; found {request.GuidanceScale}. 8.5 is the LCM default.");
+                $"Expected a guidance scale between 0 and 100; found {w}. Leave it unset for the model's own " +
+                $"default ({Package.DefaultGuidanceScale}).");
         }
 
         if (request.InitImage is { } image)

@@ -165,6 +165,11 @@ public sealed class CommandLine
             : throw new UsageException($"--{name} expects an integer; found \"{text}\".");
     }
 
+    /// <summary>A number option within [<paramref name="min"/>, <paramref name="max"/>], or null when not given.</summary>
+    /// <exception cref="UsageException">Not a number or out of range.</exception>
+    public double? OptionalNumber(string name, double min, double max) =>
+        _values.ContainsKey(name) ? Number(name, double.NaN, min, max) : null;
+
     /// <summary>A number option within [<paramref name="min"/>, <paramref name="max"/>].</summary>
     /// <exception cref="UsageException">Not a number or out of range.</exception>
     public double Number(string name, double fallback, double min, double max)

@@ -19,7 +19,7 @@ public static class GenerateCommand
           --steps N           denoising steps, 1–50 (default 4)
           --size N|WxH        output size in pixels, a multiple of the model's cell
                               (32 for the shipped model, 64 for SD1.5; default 128)
-          --guidance W        guidance scale (default 8.5)
+          --guidance W        guidance scale (default: the model's own, else 8.5)
           --batch N           images to generate together (default 1)
           --init PATH         start image for img2img (resized to --size)
           --strength S        img2img strength 0–1 (default 0.6; 0 returns the VAE reconstruction)
@@ -61,7 +61,7 @@ public static class GenerateCommand
             Steps = line.Int32Option("steps", 4, 1, 1000),
             Width = width,
             Height = height,
-            GuidanceScale = line.Number("guidance", 8.5, 0, 100),
+            GuidanceScale = line.OptionalNumber("guidance", 0, 100),
             BatchSize = batch,
             Strength = line.Number("strength", 0.6, 0, 1),
             Seamless = line.Has("seamless"),

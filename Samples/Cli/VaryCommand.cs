@@ -22,7 +22,7 @@ public static class VaryCommand
           --prompt TEXT       steers the variations (default: none)
           --seed N            first seed (default 0)
           --steps N           denoising steps (default 4; at most 50 × strength)
-          --guidance W        guidance scale (default 8.5)
+          --guidance W        guidance scale (default: the model's own, else 8.5)
           --output STEM       write STEM-K.png (default: IMAGE's path without extension, plus -var)
           --seamless          force tiling output
           --no-seamless       never tile, even when the input tiles
@@ -67,7 +67,7 @@ public static class VaryCommand
             Steps = line.Int32Option("steps", 4, 1, 1000),
             Width = image.Width,
             Height = image.Height,
-            GuidanceScale = line.Number("guidance", 8.5, 0, 100),
+            GuidanceScale = line.OptionalNumber("guidance", 0, 100),
             InitImage = InitImage.FromRgba(image.Pixels, image.Width, image.Height, image.Width, image.Height),
             Strength = strength,
             Seamless = seamless,

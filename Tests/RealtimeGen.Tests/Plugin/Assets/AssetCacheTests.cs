@@ -67,6 +67,7 @@ public class AssetCacheTests
             request with { Prompt = "q" }, request with { NegativePrompt = "n" }, request with { Seed = 2 },
             request with { Steps = 5 }, request with { Width = 256 }, request with { Height = 256 },
             request with { Seamless = true }, request with { GuidanceScale = 7 }, request with { InitImage = init },
+            request with { GuidanceScale = 8.5 },
         ];
         var hashes = new HashSet<string> { baseline, AssetKey.For(request, new string('b', 64), true).Hash, AssetKey.For(request, model, false).Hash };
         foreach (GenerationRequest variant in variants)

@@ -42,6 +42,9 @@ public class BakeManifestTests
             Assert.That(moss.Request.Seamless, Is.False);
             Assert.That(moss.Request.Steps, Is.EqualTo(3));
             Assert.That(moss.Request.Strength, Is.EqualTo(0.4));
+            Assert.That(moss.Request.GuidanceScale, Is.EqualTo(4.5), "defaults apply to every asset");
+            Assert.That(Parse("""{ "assets": [ { "name": "a", "prompt": "p" } ] }""").Assets[0].Request.GuidanceScale,
+                Is.Null, "no guidance anywhere leaves it to the model");
             Assert.That(moss.InitImagePath, Is.EqualTo(Path.GetFullPath("/base/in/moss.png")));
         });
     }

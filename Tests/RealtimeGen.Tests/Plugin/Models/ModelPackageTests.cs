@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using NUnit.Framework;
 using RealtimeGen.Engine;
 using RealtimeGen.Plugin.Models;
@@ -133,6 +134,52 @@ public class ModelPackageTests
         File.WriteAllText(Path.Combine(copy, "vae_decoder", "config.json"), "{\"scaling_factor\": 0}");
         var e = Assert.Throws<RealtimeGenException>(() => ModelPackage.Load(copy));
         Assert.That(e!.Message, Does.Contain("scaling_factor"));
+    }
+
+    [Test]
+    public void The_recommended_guidance_scale_comes_from_model_index()
+    {
+        string copy = Copy();
+        WriteOurs(copy, new JsonObject { ["guidance_scale"] = 3.25 });
+        ModelPackage package = ModelPackage.Load(copy);
+        Assert.That(package.RecommendedGuidanceScale, Is.EqualTo(3.25));
+        Assert.That(package.DefaultGuidanceScale, Is.EqualTo(3.25));
+    }
+
+    [Test]
+    public void Without_a_recommendation_the_LCM_default_applies()
+    {
+        string copy = Copy();
+        WriteOurs(copy, null);
+        ModelPackage package = ModelPackage.Load(copy);
+        Assert.That(package.RecommendedGuidanceScale, Is.Null);
+        Assert.That(package.DefaultGuidanceScale, Is.EqualTo(8.5));
+    }
+
+    [TestCase("3", "an object")]
+    [TestCase("{\"guidance_scale\": \"3\"}", "a finite number")]
+    [TestCase("{\"guidance_scale\": 150}", "between 0 and 100")]
+    [TestCase("{\"guidance_scale\": -1}", "between 0 and 100")]
+    public void A_bad_recommended_guidance_scale_is_refused(string ours, string expected)
+    {
+        string copy = Copy();
+        WriteOurs(copy, JsonNode.Parse(ours));
+        var e = Assert.Throws<RealtimeGenException>(() => ModelPackage.Load(copy));
+        Assert.That(e!.Message, Does.Contain(Path.Combine(copy, "model_index.json")).And.Contain(expected));
+    }
+
+    /// <summary>Sets (or with null removes) <c>_realtimegen</c> in the copy's <c>model_index.json</c>.</summary>
+    internal static void WriteOurs(string package, JsonNode? ours)
+    {
+        string path = Path.Combine(package, "model_index.json");
+        JsonObject index = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        index.Remove("_realtimegen");
+        if (ours is not null)
+        {
+            index["_realtimegen"] = ours;
+        }
+
+        File.WriteAllText(path, index.ToJsonString());
     }
 
     private string Copy()
