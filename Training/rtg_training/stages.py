@@ -20,12 +20,15 @@ class Progress:
     """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
 
     PLAN = {"data": 70, "tokenizer": 1, "ae": 420, "latents": 160, "teacher": 2300, "lcd": 900,
-            "classifier": 200, "eval": 300, "export": 40, "sheets": 60}
+            "classifier": 300, "eval": 450, "export": 40, "sheets": 60}
 
     def __init__(self):
         self.start = time.time()
         self.walls = {}
         self.speed = 1.0
+        # (stage, record path, seconds of earlier attempts, this attempt's start): every progress line records the
+        # stage's wall time so far, so that a run killed mid-stage still counts the time it spent there.
+        self.attempt = None
 
     def remaining_after(self, stage):
         names = list(self.PLAN)
@@ -40,6 +43,10 @@ class Progress:
         total = eta + self.remaining_after(stage)
         print(f"[{stage}] {i}/{n} {extra} | {el:.0f}s elapsed, stage ETA {eta:.0f}s, run ETA {total / 60:.1f} min",
               flush=True)
+        if self.attempt and self.attempt[0] == stage:
+            _, path, before, started = self.attempt
+            with open(path, "w") as f:
+                json.dump({"seconds": before + time.time() - started}, f)
 
     def done(self, stage, seconds):
         self.walls[stage] = seconds
@@ -109,7 +116,7 @@ class Run:
 
     def forget(self, name):
         """Drops a stage's finished record, so that the next `timed` call runs it again."""
-        for path in (self.path(f"{name}.done.json"), self.path(f"{name}.rng.pt")):
+        for path in (self.path(f"{name}.done.json"), self.path(f"{name}.rng.pt"), self.path(f"{name}.partial.json")):
             if os.path.exists(path):
                 os.remove(path)
 
@@ -118,16 +125,26 @@ class Run:
         if self.restore(name):
             print(f"[{name}] already done ({self.p.walls[name]:.0f}s), skipping", flush=True)
             return
+        # Wall time accumulates across attempts: an interrupted one left its time so far in the partial record.
+        partial, prev = self.path(f"{name}.partial.json"), 0.0
+        if os.path.exists(partial):
+            with open(partial) as f:
+                prev = json.load(f)["seconds"]
         t0 = time.time()
-        fn()
+        self.p.attempt = (name, partial, prev, t0)
+        try:
+            fn()
+        finally:
+            self.p.attempt = None
         # The next stage's initial weights come from the process-wide generator: record it for a later process
         # that skips this stage, so a run resumed at a stage boundary is the uninterrupted run.
         _save_atomic({"torch_rng": torch.get_rng_state()}, rng)
-        # Wall time accumulates across resumed attempts.
-        prev = self.p.walls.get(name + ".partial", 0.0)
+        seconds = time.time() - t0 + prev
         with open(marker, "w") as f:
-            json.dump({"seconds": time.time() - t0 + prev}, f)
-        self.p.done(name, time.time() - t0)
+            json.dump({"seconds": seconds}, f)
+        if os.path.exists(partial):
+            os.remove(partial)
+        self.p.done(name, seconds)
 
     # ------------------------------------------------------------ data
 

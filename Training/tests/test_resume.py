@@ -1,8 +1,10 @@
 """A run interrupted inside the autoencoder, teacher and LCD loops and resumed in a fresh `Run` (as a new process
-would) ends with exactly the weights of an uninterrupted run."""
+would) ends with exactly the weights of an uninterrupted run, and its stage wall times count every attempt."""
 import os
 import shutil
+import json
 import tempfile
+import time
 import unittest
 from dataclasses import replace
 
@@ -64,6 +66,31 @@ class ResumeTest(unittest.TestCase):
             self.assertEqual(a.keys(), b.keys(), name)
             different = [k for k in a if not torch.equal(a[k], b[k])]
             self.assertEqual(different, [], f"{name}: tensors differ after resuming")
+
+
+class WallTimeTest(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="rtg-wall-")
+
+    def tearDown(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def test_an_interrupted_stage_keeps_the_time_it_spent(self):
+        def first_attempt():
+            time.sleep(0.3)
+            run.p.step("ae", 1, 2, time.time() - 0.3)
+            raise Interrupted("ae")
+
+        run = S.Run(CFG, self.root, S.Progress())
+        with self.assertRaises(Interrupted):
+            run.timed("ae", first_attempt)
+        run = S.Run(CFG, self.root, S.Progress())  # a fresh process
+        run.timed("ae", lambda: time.sleep(0.1))
+        with open(run.path("ae.done.json")) as f:
+            seconds = json.load(f)["seconds"]
+        self.assertGreaterEqual(seconds, 0.4, "the interrupted attempt's 0.3 s must count")
+        self.assertLess(seconds, 5.0)
+        self.assertFalse(os.path.exists(run.path("ae.partial.json")))
 
 
 if __name__ == "__main__":

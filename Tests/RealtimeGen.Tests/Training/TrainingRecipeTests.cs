@@ -54,12 +54,13 @@ public class TrainingRecipeTests
     }
 
     [Test]
-    public void A_run_interrupted_inside_its_training_loops_resumes_to_the_uninterrupted_weights()
+    public void A_run_interrupted_inside_its_training_loops_resumes_to_the_uninterrupted_weights_and_keeps_its_time()
     {
         RequireTorch();
         var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_resume.py"], SmokeLimit);
         Assert.That(code, Is.EqualTo(0), output);
         Assert.That(output, Does.Match(@"test_interrupted_loops_resume_to_the_uninterrupted_weights \(.*\) \.\.\. ok"));
+        Assert.That(output, Does.Match(@"test_an_interrupted_stage_keeps_the_time_it_spent \(.*\) \.\.\. ok"));
     }
 
     [Test]
