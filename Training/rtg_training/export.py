@@ -9,6 +9,7 @@ import torch
 
 from . import textures as TX
 from .diffusion import guidance_cond
+from .evaluate import recommended_guidance
 from .models import EXPORTING, count_macs, count_params
 
 OPSET = 17
@@ -69,6 +70,8 @@ def export_package(run, dest):
         "scheduler": ["diffusers", "LCMScheduler"], "text_encoder": ["transformers", "CLIPTextModel"],
         "tokenizer": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
         "vae_decoder": ["diffusers", "AutoencoderKL"], "vae_encoder": ["diffusers", "AutoencoderKL"],
+        # Our own default guidance scale (the eval's pick): diffusers skips "_" keys, the C# pipeline reads it.
+        "_realtimegen": {"guidance_scale": recommended_guidance(run)},
     })
     _json(f"{dest}/scheduler/scheduler_config.json", {
         "_class_name": "LCMScheduler", "_diffusers_version": "0.25.0", "num_train_timesteps": 1000,

@@ -19,7 +19,7 @@ from .tokenizer import ClipTokenizer, learn_merges
 class Progress:
     """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
 
-    PLAN = {"data": 70, "tokenizer": 1, "ae": 420, "latents": 160, "teacher": 2300, "lcd": 900,
+    PLAN = {"data": 70, "tokenizer": 1, "ae": 420, "latents": 160, "teacher": 2100, "lcd": 1800,
             "classifier": 300, "eval": 450, "export": 40, "sheets": 60}
 
     def __init__(self):

@@ -90,11 +90,14 @@ _FY, _FX = np.meshgrid(np.fft.fftfreq(SIZE) * SIZE, np.fft.fftfreq(SIZE) * SIZE,
 _YY, _XX = np.meshgrid((np.arange(SIZE) + 0.5) / SIZE, (np.arange(SIZE) + 0.5) / SIZE, indexing="ij")
 
 
-def noise(rng, cutoff, beta=2.0, ax=1.0, ay=1.0, lowcut=0.0):
+def noise(rng, cutoff, beta=2.0, ax=1.0, ay=1.0, lowcut=0.0, diagonal=False):
     """Periodic Gaussian noise, zero mean, unit std: power ~ 1/f^beta below `cutoff` cycles per image.
 
-    ax/ay stretch the spectrum (ay < 1 elongates features along y)."""
-    r = np.sqrt((_FX * ax) ** 2 + (_FY * ay) ** 2)
+    ax/ay stretch the spectrum: ay > 1 suppresses variation along y, so features run along y (vertical streaks).
+    diagonal=True turns the axes by 45° (x to the lower right, y to the lower left); still periodic, since only
+    the filter turns."""
+    fx, fy = ((_FX + _FY) / np.sqrt(2), (_FY - _FX) / np.sqrt(2)) if diagonal else (_FX, _FY)
+    r = np.sqrt((fx * ax) ** 2 + (fy * ay) ** 2)
     r[0, 0] = 1.0
     filt = r ** (-beta / 2.0) * np.exp(-((r / cutoff) ** 2))
     if lowcut > 0:
@@ -130,7 +133,9 @@ def smoothstep(e0, e1, x):
 # ---------------------------------------------------------------- families: each returns (lum, neutral, emissive)
 
 def _brick(rng, s):
-    rows = {None: 8, "large": 4, "small": 16}[s]
+    # Rows of 21 px by default (about 3 latent pixels), so the half-brick offset of the running bond spans
+    # latent pixels instead of falling between them.
+    rows = {None: 6, "large": 4, "small": 10}[s]
     per_row = rows // 2
     y = _YY * rows
     row = np.floor(y).astype(int)
@@ -164,20 +169,22 @@ def _wood(rng, s):
 
 
 def _marble(rng, s):
-    k = {None: 2, "large": 1, "small": 4}[s]
-    turb = noise(rng, 24, 2.2)
-    v = np.sin(2 * np.pi * k * (_XX + _YY) + 2.2 * turb)
-    veins = (1 - np.abs(v)) ** 6
-    fine = noise(rng, 50, 1.2)
-    lum = 0.80 + 0.05 * fine - 0.55 * veins
+    # Veins about 4 px wide over smooth turbulence: the 8x autoencoder drops thinner ones.
+    k = {None: 2, "large": 1, "small": 3}[s]
+    turb = noise(rng, 8, 2.2)
+    v = np.sin(2 * np.pi * k * (_XX + _YY) + 1.3 * turb)
+    veins = np.exp(-((v / 0.45) ** 2))
+    fine = noise(rng, 24, 1.2)
+    lum = 0.80 + 0.05 * fine - 0.5 * veins
     return lum, veins * 0.3, None
 
 
 def _cobblestone(rng, s):
-    n = {None: 25, "large": 9, "small": 81}[s]
+    # Stones at least 20 px across with gaps of 3-4 px, so each stone spans several latent pixels.
+    n = {None: 16, "large": 9, "small": 36}[s]
     f1, f2, idx, side = voronoi(rng, n)
     edge = (f2 - f1) * side
-    gap = 1 - smoothstep(0.04, 0.16, edge)
+    gap = 1 - smoothstep(0.08, 0.24, edge)
     dome = np.clip(1 - (f1 * side) ** 2 * 1.2, 0, 1)
     cell = rng.normal(0, 0.1, side * side)[idx]
     lum = 0.45 + 0.25 * dome + cell + 0.06 * noise(rng, 50, 1.0)
@@ -185,8 +192,10 @@ def _cobblestone(rng, s):
 
 
 def _grass(rng, s):
-    cut = {None: 60, "large": 30, "small": 64}[s]
-    blades = noise(rng, cut, 0.8, ax=1.0, ay=0.18)
+    # Diagonal blades coarse enough for the latent grid: vertical ones read as wood grain, horizontal ones as
+    # water.
+    cut = {None: 28, "large": 18, "small": 40}[s]
+    blades = noise(rng, cut, 0.8, ax=1.0, ay=5.0, diagonal=True)
     clumps = noise(rng, 8, 2.0)
     lum = 0.45 + 0.22 * blades + 0.1 * clumps
     return lum, None, None
@@ -203,12 +212,15 @@ def _sand(rng, s):
 
 
 def _water(rng, s):
-    cut = {None: 10, "large": 5, "small": 20}[s]
-    n1 = noise(rng, cut, 2.0)
-    caust = np.exp(-((n1 / 0.18) ** 2))
-    base = noise(rng, 4, 2.0)
-    lum = 0.38 + 0.06 * base + 0.45 * caust
-    return lum, None, None
+    # Rolling waves lit from above: a height field stretched along x, shaded by its slope, with glints on the
+    # steepest faces. (Caustic line networks at a scale the latent grid keeps read as lava or marble.)
+    cut = {None: 6, "large": 4, "small": 10}[s]
+    h = noise(rng, cut, 3.0, ax=2.5, ay=1.0)
+    slope = np.roll(h, -1, 0) - np.roll(h, 1, 0)
+    slope = slope / (slope.std() + 1e-8)
+    lum = 0.42 + 0.16 * slope + 0.04 * noise(rng, 3, 2.0)
+    glint = smoothstep(1.3, 2.3, slope)
+    return lum, None, glint * 0.6
 
 
 def _lava(rng, s):
@@ -220,7 +232,9 @@ def _lava(rng, s):
 
 
 def _metal(rng, s):
-    c = {None: 8, "large": 4, "small": 16}[s]
+    # Diamond tread 21 px apart by default with bumps 5 px wide: at 16 px the bumps were 3 px wide, below what
+    # the latent grid keeps.
+    c = {None: 6, "large": 4, "small": 10}[s]
     brushed = noise(rng, 64, 0.5, ax=0.05, ay=1.0)
     u, v = _XX * c, _YY * c
     ci, cj = np.floor(u).astype(int), np.floor(v).astype(int)
@@ -228,15 +242,16 @@ def _metal(rng, s):
     sign = np.where((ci + cj) % 2 == 0, 1.0, -1.0)
     a = (fu + sign * fv) / np.sqrt(2)
     b = (fu - sign * fv) / np.sqrt(2)
-    bump = np.clip(1 - (a / 0.32) ** 2 - (b / 0.09) ** 2, 0, 1)
-    lum = 0.55 + 0.05 * brushed + 0.3 * bump - 0.15 * np.clip(-b / 0.09, 0, 1) * (bump > 0)
+    bump = np.clip(1 - (a / 0.34) ** 2 - (b / 0.12) ** 2, 0, 1)
+    lum = 0.55 + 0.05 * brushed + 0.3 * bump - 0.15 * np.clip(-b / 0.12, 0, 1) * (bump > 0)
     seam = np.abs(_XX - 0.5) < 1.5 / SIZE
     lum = np.where(seam, 0.2, lum)
     return lum, np.full((SIZE, SIZE), 0.35), None
 
 
 def _fabric(rng, s):
-    t = {None: 24, "large": 12, "small": 48}[s]
+    # Threads 8-16 px wide: finer weaves decode to flat colour.
+    t = {None: 12, "large": 8, "small": 16}[s]
     u, v = _XX * t, _YY * t
     ci, cj = np.floor(u).astype(int), np.floor(v).astype(int)
     fu, fv = u - ci, v - cj
