@@ -58,9 +58,9 @@ public static class InfoCommand
             $"Scheduler:  LCM, {s.NumTrainTimesteps} training steps, {s.OriginalInferenceSteps} original steps, {s.BetaSchedule} β {s.BetaStart}–{s.BetaEnd}, {s.PredictionType}, timestep scaling {s.TimestepScaling}"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VAE:        scaling factor {package.VaeScalingFactor}, {pipeline.Unet.LatentChannels} latent channels, img2img {(pipeline.VaeEncoder is null ? "unavailable (no vae_encoder)" : "available")}"));
         o.WriteLine($"Tokenizer:  CLIP BPE, {pipeline.Tokenizer.MaxLength} tokens, text hidden size {pipeline.TextEncoder.HiddenSize}");
-        string scale = package.RecommendedGuidanceScale is { } w
-            ? string.Create(CultureInfo.InvariantCulture, $"default w {w} (the package's own)")
-            : string.Create(CultureInfo.InvariantCulture, $"default w {ModelPackage.LcmDefaultGuidanceScale} (LCM's; the package names none)");
+        string scale = string.Create(
+            CultureInfo.InvariantCulture,
+            $"default w {package.DefaultGuidanceScale} ({(package.RecommendedGuidanceScale is null ? "LCM's; the package names none" : "the package's own")})");
         o.WriteLine(pipeline.Unet.HasGuidanceEmbedding
             ? $"Guidance:   embedded (timestep_cond, {pipeline.Unet.GuidanceEmbeddingWidth} values), {scale}; negative prompts unused"
             : $"Guidance:   classifier-free with a negative prompt (no timestep_cond), {scale}");

@@ -45,8 +45,7 @@ class Progress:
               flush=True)
         if self.attempt and self.attempt[0] == stage:
             _, path, before, started = self.attempt
-            with open(path, "w") as f:
-                json.dump({"seconds": before + time.time() - started}, f)
+            _json_atomic({"seconds": before + time.time() - started}, path)
 
     def done(self, stage, seconds):
         self.walls[stage] = seconds
@@ -56,6 +55,14 @@ class Progress:
 def _save_atomic(obj, path):
     tmp = path + ".tmp"
     torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def _json_atomic(obj, path):
+    """A stage record, replaced whole: a run killed mid-write must not leave JSON that the next run cannot read."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(obj, f)
     os.replace(tmp, path)
 
 
@@ -140,8 +147,7 @@ class Run:
         # that skips this stage, so a run resumed at a stage boundary is the uninterrupted run.
         _save_atomic({"torch_rng": torch.get_rng_state()}, rng)
         seconds = time.time() - t0 + prev
-        with open(marker, "w") as f:
-            json.dump({"seconds": seconds}, f)
+        _json_atomic({"seconds": seconds}, marker)
         if os.path.exists(partial):
             os.remove(partial)
         self.p.done(name, seconds)

@@ -67,14 +67,6 @@ class ResumeTest(unittest.TestCase):
             different = [k for k in a if not torch.equal(a[k], b[k])]
             self.assertEqual(different, [], f"{name}: tensors differ after resuming")
 
-
-class WallTimeTest(unittest.TestCase):
-    def setUp(self):
-        self.root = tempfile.mkdtemp(prefix="rtg-wall-")
-
-    def tearDown(self):
-        shutil.rmtree(self.root, ignore_errors=True)
-
     def test_an_interrupted_stage_keeps_the_time_it_spent(self):
         def first_attempt():
             time.sleep(0.3)
