@@ -176,8 +176,9 @@ def write_card(run, package):
         else:
             lo, hi = min(guided, key=lambda r: r["guidance"]), max(guided, key=lambda r: r["guidance"])
             lines += [f"- **Guidance matters.** Colour accuracy at 4 steps falls from {lo['colour_acc_seen']:.0%} at w "
-                      f"{lo['guidance']:g} to {hi['colour_acc_seen']:.0%} at w {hi['guidance']:g} (diffusers' LCM "
-                      f"default): this small model over-shoots at SD's scales, so the package's default is w {w:g}."]
+                      f"{lo['guidance']:g} to {hi['colour_acc_seen']:.0%} at w {hi['guidance']:g}: this small model "
+                      f"over-shoots at SD's scales (diffusers' default is {LCM_GUIDANCE:g}), so the package's default "
+                      f"is w {w:g}."]
     ae = (ev or {}).get("autoencoder")
     if teacher and ae and teacher["family_acc_seen"] < ae["family"] - 0.2:
         lines += [f"- **The teacher is the limit for structure.** It finds the family in {teacher['family_acc_seen']:.0%} "

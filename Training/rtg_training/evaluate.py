@@ -21,7 +21,7 @@ from .png import grid, write_png
 LCM_GUIDANCE = 8.5  # diffusers' LatentConsistencyModelPipeline default; the C# default for packages that name none
 # Guidance scales tried at 4 steps. A small distilled model over-shoots at SD's 8.5 (colour drifts, grain turns to
 # speckle), so the eval picks the package's own default on the seen prompts and the export records it.
-GUIDANCE_SWEEP = (2.0, 3.0, 4.5, 6.0, LCM_GUIDANCE)
+GUIDANCE_SWEEP = (1.5, 2.0, 3.0, 4.5, 6.0)  # inside the LCD's trained range (config.guidance_min..max)
 TEACHER_STEPS = 25
 SHEET_PROMPTS = ["mossy red brick wall", "dark wood planks", "white marble", "grey cobblestone", "green grass",
                  "yellow sand", "blue water", "orange lava", "old grey metal plate", "purple fabric weave",
@@ -258,7 +258,7 @@ def eval(run):  # noqa: A001 (the stage is called eval)
                                                                       9000 + k)) for k in range(cfg.eval_seeds)])
                                   for s in div_specs])
     t_all = time.time()
-    planned = len(GUIDANCE_SWEEP) + 5
+    planned = len(GUIDANCE_SWEEP) + 5  # the sweep, LCM 1/2/8 and the teacher at two scales (one if they agree)
 
     def judged(m):
         t0 = time.time()
@@ -292,8 +292,10 @@ def eval(run):  # noqa: A001 (the stage is called eval)
     for w in GUIDANCE_SWEEP:
         rows.append(judged(("lcm", 4, w)))
     best = recommend_guidance(rows)
-    for m in [("lcm", 1, best), ("lcm", 2, best), ("lcm", 8, best)] + \
-            [("teacher", TEACHER_STEPS, w) for w in dict.fromkeys((best, LCM_GUIDANCE))]:
+    rest = [("lcm", 1, best), ("lcm", 2, best), ("lcm", 8, best)] + \
+        [("teacher", TEACHER_STEPS, w) for w in dict.fromkeys((best, LCM_GUIDANCE))]
+    planned = len(rows) + len(rest)
+    for m in rest:
         rows.append(judged(m))
     # The table: LCM at the recommended scale by steps, the rest of the sweep, then the teacher.
     rows.sort(key=lambda r: (r["kind"] == "teacher", r["guidance"] != best, r["steps"], r["guidance"]))

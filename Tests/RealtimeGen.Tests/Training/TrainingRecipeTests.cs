@@ -32,7 +32,7 @@ public class TrainingRecipeTests
             }
 
             string package = Path.Combine(run, "package");
-            Assert.That(File.ReadAllText(Path.Combine(package, "MODEL_CARD.md")), Does.Contain("| LCM 4 steps, w 8.5 |"));
+            Assert.That(File.ReadAllText(Path.Combine(package, "MODEL_CARD.md")), Does.Contain("| LCM 4 steps, w 6.0 |"));
 
             ModelPackage loaded = ModelPackage.Load(package);
             Assert.That(File.Exists(loaded.Unet.ModelPath), Is.True, loaded.Unet.ModelPath);
