@@ -85,6 +85,18 @@ public class TrainingRecipeTests
     }
 
     [Test]
+    public void The_procedural_data_is_seeded_tileable_and_draws_joints_an_8x_latent_keeps()
+    {
+        RequireTorch();
+        var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_textures.py"], TimeSpan.FromMinutes(1));
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output, Does.Match(@"test_every_family_tiles \(.*\) \.\.\. ok"));
+        Assert.That(output, Does.Match(@"test_the_tiling_check_finds_a_texture_that_does_not_tile \(.*\) \.\.\. ok"));
+        Assert.That(output, Does.Match(@"test_brick_joints_are_at_least_three_pixels_wide \(.*\) \.\.\. ok"));
+        Assert.That(output, Does.Match(@"test_same_spec_same_pixels_other_seed_other_pixels \(.*\) \.\.\. ok"));
+    }
+
+    [Test]
     public void Unknown_stage_fails_with_a_nonzero_exit_and_names_it()
     {
         RequireTorch();
