@@ -52,18 +52,23 @@ class Progress:
         print(f"[{stage}] done in {seconds:.1f}s (run so far {time.time() - self.start:.0f}s)", flush=True)
 
 
-def _save_atomic(obj, path):
+def _replace_whole(path, write):
+    """Writes through a temporary file, then renames it over `path`: a run killed mid-write leaves the old file or
+    the new one, never a half-written checkpoint or record that the next run cannot read."""
     tmp = path + ".tmp"
-    torch.save(obj, tmp)
+    write(tmp)
     os.replace(tmp, path)
+
+
+def _save_atomic(obj, path):
+    _replace_whole(path, lambda tmp: torch.save(obj, tmp))
 
 
 def _json_atomic(obj, path):
-    """A stage record, replaced whole: a run killed mid-write must not leave JSON that the next run cannot read."""
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(obj, f)
-    os.replace(tmp, path)
+    def write(tmp):
+        with open(tmp, "w") as f:
+            json.dump(obj, f)
+    _replace_whole(path, write)
 
 
 def _ema(target, source, decay):

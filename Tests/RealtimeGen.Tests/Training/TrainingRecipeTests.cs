@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using NUnit.Framework;
 using RealtimeGen.Plugin.Models;
 using RealtimeGen.Plugin.Pipeline;
@@ -57,10 +58,8 @@ public class TrainingRecipeTests
     public void A_run_interrupted_inside_its_training_loops_resumes_to_the_uninterrupted_weights_and_keeps_its_time()
     {
         RequireTorch();
-        var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_resume.py"], SmokeLimit);
-        Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Match(@"test_interrupted_loops_resume_to_the_uninterrupted_weights \(.*\) \.\.\. ok"));
-        Assert.That(output, Does.Match(@"test_an_interrupted_stage_keeps_the_time_it_spent \(.*\) \.\.\. ok"));
+        RunUnitTests("tests/test_resume.py", SmokeLimit,
+            "test_interrupted_loops_resume_to_the_uninterrupted_weights", "test_an_interrupted_stage_keeps_the_time_it_spent");
     }
 
     [Test]
@@ -78,22 +77,17 @@ public class TrainingRecipeTests
     public void The_recipe_runs_on_an_optimised_blas_and_names_the_reference_one_as_slow()
     {
         RequireTorch();
-        var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_blas.py"], TimeSpan.FromMinutes(1));
-        Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Match(@"test_this_process_runs_an_optimised_blas \(.*\) \.\.\. ok"));
-        Assert.That(output, Does.Match(@"test_netlib_alone_is_the_reference \(.*\) \.\.\. ok"));
+        RunUnitTests("tests/test_blas.py", TimeSpan.FromMinutes(1),
+            "test_this_process_runs_an_optimised_blas", "test_netlib_alone_is_the_reference");
     }
 
     [Test]
     public void The_procedural_data_is_seeded_tileable_and_draws_joints_an_8x_latent_keeps()
     {
         RequireTorch();
-        var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_textures.py"], TimeSpan.FromMinutes(1));
-        Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Match(@"test_every_family_tiles \(.*\) \.\.\. ok"));
-        Assert.That(output, Does.Match(@"test_the_tiling_check_finds_a_texture_that_does_not_tile \(.*\) \.\.\. ok"));
-        Assert.That(output, Does.Match(@"test_brick_joints_are_at_least_three_pixels_wide \(.*\) \.\.\. ok"));
-        Assert.That(output, Does.Match(@"test_same_spec_same_pixels_other_seed_other_pixels \(.*\) \.\.\. ok"));
+        RunUnitTests("tests/test_textures.py", TimeSpan.FromMinutes(1),
+            "test_every_family_tiles", "test_the_tiling_check_finds_a_texture_that_does_not_tile",
+            "test_brick_joints_are_at_least_three_pixels_wide", "test_same_spec_same_pixels_other_seed_other_pixels");
     }
 
     [Test]
@@ -127,6 +121,17 @@ public class TrainingRecipeTests
         if (code != 0)
         {
             Assert.Ignore("PyTorch or onnx is not importable by " + Python + " (install python3-torch python3-onnx): " + output.Trim());
+        }
+    }
+
+    /// <summary>Runs one of the recipe's unittest files verbosely; it must exit 0 and report each named test "ok".</summary>
+    private static void RunUnitTests(string file, TimeSpan limit, params string[] tests)
+    {
+        var (code, output) = RunPython(["-m", "unittest", "-v", file], limit);
+        Assert.That(code, Is.EqualTo(0), output);
+        foreach (string test in tests)
+        {
+            Assert.That(output, Does.Match(Regex.Escape(test) + @" \(.*\) \.\.\. ok"));
         }
     }
 
