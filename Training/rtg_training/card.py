@@ -99,7 +99,8 @@ def write_card(run, package):
         f"batch {cfg.teacher_batch}. Student: latent consistency distillation (skipping-step DDIM solver, k = 20, on the "
         "teacher with CFG; w sampled per example in "
         f"[{cfg.guidance_min}, {cfg.guidance_max}] and fed as the guidance embedding; EMA target network, "
-        f"decay {cfg.ema_target}; diffusers' LCMScheduler boundary scalings c_skip/c_out). ONNX opset 17, "
+        f"decay {cfg.ema_target}; diffusers' LCMScheduler boundary scalings c_skip/c_out; {cfg.lcd_steps} steps of batch "
+        f"{cfg.lcd_batch}, AdamW at a peak learning rate of {cfg.lcd_lr:g} on a cosine schedule). ONNX opset 17, "
         "diffusers/Optimum layout.", "",
         "## Training compute", "",
         "One CPU thread (PyTorch 1.13"
@@ -124,8 +125,7 @@ def write_card(run, package):
             f"Guidance: LCM at 4 steps is judged at w {', '.join(f'{g:g}' for g in GUIDANCE_SWEEP)}. The scale with "
             f"the best family + colour accuracy on the seen prompts, **w {w:g}**, is this package's default "
             "(`_realtimegen.guidance_scale` in `model_index.json`, which the C# pipeline uses when a request names "
-            "none); the other steps and the teacher are judged at it, and the teacher also at "
-            f"{LCM_GUIDANCE:g}, diffusers' LCM default.", "",
+            "none); the other steps and the teacher are judged at it.", "",
             table(ev), "",
         ]
         ae = ev.get("autoencoder")
@@ -166,19 +166,28 @@ def write_card(run, package):
             f"({one['fid_judge']:.1f}), and colour accuracy falls as steps are added (steps: colour, {colours}): "
             f"each re-noised step of the student drifts the colour a little further{kept}.",
         ]
+    eight = _first(rows, "lcm", 8, w)
+    if four and eight and eight["fid_judge"] > four["fid_judge"] and not (one and four["fid_judge"] > one["fid_judge"]):
+        lines += [
+            f"- **Past 4 steps the student drifts.** FID at 8 steps ({eight['fid_judge']:.1f}) is worse than at 4 "
+            f"({four['fid_judge']:.1f}), and family / colour accuracy fall to {eight['family_acc_seen']:.0%} / "
+            f"{eight['colour_acc_seen']:.0%}: use 2–4 steps.",
+        ]
     guided = [r for r in rows if r["kind"] == "lcm" and r["steps"] == 4]
     if len(guided) > 1:
         spread = max(r["colour_acc_seen"] for r in guided) - min(r["colour_acc_seen"] for r in guided)
+        fid_spread = max(r["fid_judge"] for r in guided) - min(r["fid_judge"] for r in guided)
         scales = ", ".join(f"{r['guidance']:g}" for r in sorted(guided, key=lambda r: r["guidance"]))
-        if spread < 0.1:
-            lines += [f"- Colour accuracy at 4 steps moves by {spread:.0%} across guidance scales {scales}: "
-                      "the student responds weakly to the guidance embedding."]
+        lo, hi = min(guided, key=lambda r: r["guidance"]), max(guided, key=lambda r: r["guidance"])
+        # FID counts too: a student whose colour barely moves with w may still over-shoot in texture.
+        if spread < 0.1 and fid_spread < 1.0:
+            lines += [f"- Colour accuracy at 4 steps moves by {spread:.0%} and FID by {fid_spread:.1f} across guidance "
+                      f"scales {scales}: the student responds weakly to the guidance embedding."]
         else:
-            lo, hi = min(guided, key=lambda r: r["guidance"]), max(guided, key=lambda r: r["guidance"])
-            lines += [f"- **Guidance matters.** Colour accuracy at 4 steps falls from {lo['colour_acc_seen']:.0%} at w "
-                      f"{lo['guidance']:g} to {hi['colour_acc_seen']:.0%} at w {hi['guidance']:g}: this small model "
-                      f"over-shoots at SD's scales (diffusers' default is {LCM_GUIDANCE:g}), so the package's default "
-                      f"is w {w:g}."]
+            lines += [f"- **Guidance matters.** From w {lo['guidance']:g} to {hi['guidance']:g} at 4 steps, colour "
+                      f"accuracy goes from {lo['colour_acc_seen']:.0%} to {hi['colour_acc_seen']:.0%} and FID from "
+                      f"{lo['fid_judge']:.1f} to {hi['fid_judge']:.1f}: this small model over-shoots at SD's scales "
+                      f"(diffusers' default is {LCM_GUIDANCE:g}), so the package's default is w {w:g}."]
     ae = (ev or {}).get("autoencoder")
     if teacher and ae and teacher["family_acc_seen"] < ae["family"] - 0.2:
         lines += [f"- **The teacher is the limit for structure.** It finds the family in {teacher['family_acc_seen']:.0%} "
