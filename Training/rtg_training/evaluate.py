@@ -295,7 +295,6 @@ def eval(run):  # noqa: A001 (the stage is called eval)
     # The teacher only at the recommended scale: a second row at SD's 8.5 cost 1.5 of the recipe's 90 minutes and
     # judged a scale no package uses.
     rest = [("lcm", 1, best), ("lcm", 2, best), ("lcm", 8, best), ("teacher", TEACHER_STEPS, best)]
-    planned = len(rows) + len(rest)
     for m in rest:
         rows.append(judged(m))
     # The table: LCM at the recommended scale by steps, the rest of the sweep, then the teacher.
