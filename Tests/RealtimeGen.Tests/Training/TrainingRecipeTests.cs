@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
+using RealtimeGen.Engine.Rendering;
 using RealtimeGen.Plugin.Models;
 using RealtimeGen.Plugin.Pipeline;
 using RealtimeGen.Tests.Plugin;
@@ -88,6 +89,54 @@ public class TrainingRecipeTests
         RunUnitTests("tests/test_textures.py", TimeSpan.FromMinutes(1),
             "test_every_family_tiles", "test_the_tiling_check_finds_a_texture_that_does_not_tile",
             "test_brick_joints_are_at_least_three_pixels_wide", "test_same_spec_same_pixels_other_seed_other_pixels");
+    }
+
+    [Test]
+    public void Package_eval_reads_every_png_filter_and_writes_one_raw_image_per_prompt_and_seed()
+    {
+        RequireTorch();
+        RunUnitTests("tests/test_package_eval.py", TimeSpan.FromMinutes(1),
+            "test_every_row_filter_decodes_to_the_pixels_written", "test_reads_back_what_the_recipe_writes",
+            "test_a_file_that_is_not_a_png_is_refused_by_name", "test_one_raw_image_per_eval_prompt_and_seed",
+            "test_a_missing_baked_image_names_the_file");
+    }
+
+    [Test]
+    public void The_recipes_png_reader_sees_the_pixels_that_bake_writes()
+    {
+        RequireTorch();
+        const int width = 40, height = 24;
+        var rgba = new byte[width * height * 4];
+        var random = new Random(11);
+        random.NextBytes(rgba);
+        var rgb = new byte[width * height * 3];
+        for (int i = 0, j = 0; i < rgba.Length; i += 4, j += 3)
+        {
+            rgba[i] = (byte)(rgba[i] / 4 + (i / 4 % width) * 4); // a ramp under the noise: the Paeth predictor varies
+            rgb[j] = rgba[i];
+            rgb[j + 1] = rgba[i + 1];
+            rgb[j + 2] = rgba[i + 2];
+        }
+
+        string path = Path.Combine(Path.GetTempPath(), "rtg-png-" + Guid.NewGuid().ToString("N") + ".png");
+        try
+        {
+            using (var file = File.Create(path))
+            {
+                PngEncoder.Write(file, width, height, rgba);
+            }
+
+            var (code, output) = RunPython(["-c",
+                "import sys, hashlib; from rtg_training.png import read_png; " +
+                "a = read_png(sys.argv[1]); print(a.shape, hashlib.sha256(a.tobytes()).hexdigest())", path], TimeSpan.FromMinutes(1));
+            Assert.That(code, Is.EqualTo(0), output);
+            string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(rgb));
+            Assert.That(output.Trim(), Is.EqualTo($"({height}, {width}, 3) {expected}"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Test]
