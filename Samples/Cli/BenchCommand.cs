@@ -28,9 +28,10 @@ public static class BenchCommand
           --model DIR         model package folder (default: Models/rtg-texture-lcm above the executable)
           --provider NAME     auto, cpu, cuda or directml (default auto)
           --threads N         intra-op threads (default 1)
-          --torch             also time the PyTorch eager pipeline of Training/ (same model, steps, size,
-                              threads) and print both side by side with the speed-up
-          --torch-run DIR     the recipe's run folder with the trained parts (default Training/runs/full)
+          --torch             also time the PyTorch eager pipeline of Training/ (same steps, size and threads;
+                              the same weights: it loads this package's ONNX files into the recipe's
+                              networks) and print both side by side with the speed-up
+          --torch-run DIR     take the baseline's weights from a recipe run folder instead of the package
           --verbose           log provider choice
           --help              this text
 
@@ -113,6 +114,7 @@ public static class BenchCommand
             string training = Path.Combine(Path.GetDirectoryName(pipeline.Package.Directory.TrimEnd('/', '\\'))!, "..", "Training");
             TorchBaseline torch = TorchBaseline.Run(
                 Path.GetFullPath(training),
+                pipeline.Package.Directory,
                 line.Text("torch-run"),
                 (runs, warmup, request.Steps, width, line.Int32Option("threads", 1, 1, 256), request.Prompt),
                 cancellationToken);
@@ -124,6 +126,7 @@ public static class BenchCommand
             Compare(output, "VAE decode", Percentile(cold.Decode, 50), torch.DecodeP50);
             Compare(output, "end to end", Percentile(cold.Total, 50), torch.EndToEndP50);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"end to end p95: ours {Percentile(cold.Total, 95):F2} ms, PyTorch {torch.EndToEndP95:F2} ms"));
+            output.WriteLine($"PyTorch weights: {torch.Weights}");
         }
 
         return ExitCode.Ok;

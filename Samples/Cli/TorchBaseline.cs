@@ -14,16 +14,18 @@ namespace RealtimeGen.Samples.Cli;
 /// <param name="DecodeP50">VAE decode, p50 ms.</param>
 /// <param name="EndToEndP50">End to end, p50 ms.</param>
 /// <param name="EndToEndP95">End to end, p95 ms.</param>
-public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, double DecodeP50, double EndToEndP50, double EndToEndP95)
+/// <param name="Weights">Where the baseline's weights came from, as it reports it ("package DIR" or "run DIR").</param>
+public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, double DecodeP50, double EndToEndP50, double EndToEndP95, string Weights)
 {
     private const string Python = "/usr/bin/python3";
 
     /// <summary>Runs the baseline; throws <see cref="RealtimeGenException"/> naming what is missing or what failed when it cannot.</summary>
     /// <param name="trainingDirectory">The repository's Training folder.</param>
-    /// <param name="runDirectory">The recipe's run folder with the trained parts, or null for its default (runs/full).</param>
+    /// <param name="packageDirectory">The model package the C# side runs: by default the baseline loads its ONNX weights.</param>
+    /// <param name="runDirectory">A recipe run folder to take the weights from instead, or null.</param>
     /// <param name="arguments">Runs, warm-up, steps, size, threads and prompt, as the C# side used them.</param>
     /// <param name="cancellationToken">Stops the child process.</param>
-    public static TorchBaseline Run(string trainingDirectory, string? runDirectory, (int Runs, int Warmup, int Steps, int Size, int Threads, string Prompt) arguments, CancellationToken cancellationToken)
+    public static TorchBaseline Run(string trainingDirectory, string packageDirectory, string? runDirectory, (int Runs, int Warmup, int Steps, int Size, int Threads, string Prompt) arguments, CancellationToken cancellationToken)
     {
         if (!File.Exists(Python))
         {
@@ -57,6 +59,10 @@ public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, dou
         {
             Add("run", Path.GetFullPath(runDirectory));
         }
+        else
+        {
+            Add("package", Path.GetFullPath(packageDirectory));
+        }
 
         using var process = Process.Start(start) ?? throw new RealtimeGenException($"Could not start {Python}.");
         using CancellationTokenRegistration stop = cancellationToken.Register(() => process.Kill(entireProcessTree: true));
@@ -76,7 +82,8 @@ public sealed record TorchBaseline(double TextEncodeP50, double UnetStepP50, dou
             using JsonDocument json = JsonDocument.Parse(stdout);
             JsonElement ms = json.RootElement.GetProperty("ms");
             double P(string stage, string p) => ms.GetProperty(stage).GetProperty(p).GetDouble();
-            return new TorchBaseline(P("text_encode", "p50"), P("unet_step", "p50"), P("decode", "p50"), P("end_to_end", "p50"), P("end_to_end", "p95"));
+            string weights = json.RootElement.TryGetProperty("weights", out JsonElement w) ? w.GetString() ?? "" : "";
+            return new TorchBaseline(P("text_encode", "p50"), P("unet_step", "p50"), P("decode", "p50"), P("end_to_end", "p50"), P("end_to_end", "p95"), weights);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -1,9 +1,10 @@
 """The PyTorch eager pipeline, timed: the baseline `realtimegen bench --torch` compares the C# pipeline against.
 
-`python3 -m rtg_training.bench [--run runs/full] [--runs 50] [--warmup 5] [--steps 4] [--size 128] [--threads 1]`
-prints progress on stderr and one JSON object on stdout: p50/p95 milliseconds of tokenise + text encode,
-one UNet step, decode and end to end (the same work the C# pipeline does for one image: no CFG batch,
-the guidance enters through timestep_cond). Needs the run's trained parts (the full recipe's run folder)."""
+`python3 -m rtg_training.bench [--package DIR | --run runs/full] [--runs 50] [--warmup 5] [--steps 4] [--size 128]
+[--threads 1]` prints progress on stderr and one JSON object on stdout: p50/p95 milliseconds of tokenise + text
+encode, one UNet step, decode and end to end (the same work the C# pipeline does for one image: no CFG batch,
+the guidance enters through timestep_cond). The weights come from a model package's ONNX files (--package, what
+`realtimegen bench --torch` passes: the very weights the C# side runs) or from a recipe run's checkpoints (--run)."""
 import argparse
 import json
 import os
@@ -14,6 +15,7 @@ import numpy as np
 import torch
 
 from . import diffusion as D
+from . import package_weights
 from .config import FULL
 from .models import CONTEXT_TOKENS
 from .stages import Progress, Run
@@ -28,7 +30,9 @@ def _percentiles(values):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="rtg_training.bench", description=__doc__)
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--run", default=os.path.join(here, "runs", "full"), help="run folder with the trained parts")
+    source = ap.add_mutually_exclusive_group()
+    source.add_argument("--package", help="model package folder whose ONNX weights to run")
+    source.add_argument("--run", default=os.path.join(here, "runs", "full"), help="run folder with the trained parts")
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--steps", type=int, default=4)
@@ -39,25 +43,36 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.size % 32 or not 32 <= args.size <= 1024:
         ap.error(f"--size {args.size}: expected a multiple of 32 from 32 to 1024")
-    for part in ("teacher.pt", "student.pt", "vae.pt", "latents.pt", "tokenizer/merges.json"):
-        if not os.path.exists(os.path.join(args.run, part)):
-            print(f"rtg_training.bench: {os.path.join(args.run, part)} is missing; run the full recipe first "
-                  f"(cd Training && /usr/bin/python3 -m rtg_training) or pass --run DIR", file=sys.stderr)
-            return 1
     torch.set_num_threads(args.threads)
-    run = Run(FULL, args.run, Progress())
-    tok = run.load_tokenizer()
-    try:
-        te, _ = run.load_teacher()
-        unet = run.load_student()
-        _, dec = run.load_ae()
-    except RuntimeError as e:
-        # A state dict of other shapes: the run was trained by another version of models.py.
-        first = str(e).splitlines()[0]
-        print(f"rtg_training.bench: the checkpoints in {args.run} do not fit this recipe's networks ({first}); "
-              f"rerun the recipe or pass --run DIR of a run made by this version", file=sys.stderr)
-        return 1
-    scale = torch.load(run.path("latents.pt"))["scaling_factor"]
+    if args.package is not None:
+        try:
+            nets = package_weights.load(args.package)
+        except package_weights.PackageError as e:
+            print(f"rtg_training.bench: {e}", file=sys.stderr)
+            return 1
+        tok, te, unet, dec = nets.tokenizer, nets.text_encoder, nets.unet, nets.decoder
+        scale, prediction, weights = nets.scaling_factor, nets.prediction, f"package {os.path.abspath(args.package)}"
+    else:
+        for part in ("teacher.pt", "student.pt", "vae.pt", "latents.pt", "tokenizer/merges.json"):
+            if not os.path.exists(os.path.join(args.run, part)):
+                print(f"rtg_training.bench: {os.path.join(args.run, part)} is missing; run the full recipe first "
+                      f"(cd Training && /usr/bin/python3 -m rtg_training) or pass --run DIR or --package DIR",
+                      file=sys.stderr)
+                return 1
+        run = Run(FULL, args.run, Progress())
+        tok = run.load_tokenizer()
+        try:
+            te, _ = run.load_teacher()
+            unet = run.load_student()
+            _, dec = run.load_ae()
+        except RuntimeError as e:
+            # A state dict of other shapes: the run was trained by another version of models.py.
+            first = str(e).splitlines()[0]
+            print(f"rtg_training.bench: the checkpoints in {args.run} do not fit this recipe's networks ({first}); "
+                  f"rerun the recipe or pass --run DIR of a run made by this version", file=sys.stderr)
+            return 1
+        scale = torch.load(run.path("latents.pt"))["scaling_factor"]
+        prediction, weights = run.cfg.prediction, f"run {os.path.abspath(args.run)}"
     hw = (args.size // 8, args.size // 8)
     ts = D.lcm_timesteps(args.steps)
     cond = D.guidance_cond(args.guidance, 1)
@@ -76,7 +91,7 @@ def main(argv=None):
                 s0 = time.perf_counter()
                 out = unet(x, torch.tensor([t]), ctx, cond)
                 step_times.append(time.perf_counter() - s0)
-                denoised, x = D.lcm_step(x, out, t, ts[k + 1] if k + 1 < len(ts) else None, run.cfg.prediction, g)
+                denoised, x = D.lcm_step(x, out, t, ts[k + 1] if k + 1 < len(ts) else None, prediction, g)
             t2 = time.perf_counter()
             image = dec(denoised / scale)
             rgba = ((image.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)
@@ -89,7 +104,8 @@ def main(argv=None):
                 series["end_to_end"].append(1000 * (t3 - t0))
             print(f"\rtorch eager {i + 1}/{total}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    print(json.dumps({"size": args.size, "steps": args.steps, "threads": args.threads, "runs": args.runs,
+    print(json.dumps({"weights": weights, "size": args.size, "steps": args.steps, "threads": args.threads,
+                      "runs": args.runs,
                       "ms": {k: _percentiles(v) for k, v in series.items()}}))
     return 0
 

@@ -14,6 +14,14 @@ from .models import EXPORTING, count_macs, count_params
 
 OPSET = 17
 TOKENIZER_PROMPTS = ["mossy red brick wall", "", "dark wet cobblestone"]
+_SPATIAL = {0: "batch", 2: "height", 3: "width"}
+# (input names, output names, dynamic axes) of each exported part; package_weights exports the same graphs.
+TEXT_ENCODER_IO = (["input_ids"], ["last_hidden_state"], {"input_ids": {0: "batch"}, "last_hidden_state": {0: "batch"}})
+UNET_IO = (["sample", "timestep", "encoder_hidden_states", "timestep_cond"], ["out_sample"],
+           {"sample": _SPATIAL, "timestep": {0: "batch"}, "encoder_hidden_states": {0: "batch"},
+            "timestep_cond": {0: "batch"}, "out_sample": _SPATIAL})
+DECODER_IO = (["latent_sample"], ["sample"], {"latent_sample": _SPATIAL, "sample": _SPATIAL})
+ENCODER_IO = (["sample"], ["latent_sample"], {"sample": _SPATIAL, "latent_sample": _SPATIAL})
 
 
 class _Decode(torch.nn.Module):
@@ -25,8 +33,11 @@ class _Decode(torch.nn.Module):
         return self.dec(latent_sample)
 
 
-def _export(model, args, path, inputs, outputs, axes):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+def _export(model, args, path, io_spec):
+    """Exports `model` to `path` (a file name or a writable binary stream); `io_spec` is (inputs, outputs, axes)."""
+    inputs, outputs, axes = io_spec
+    if isinstance(path, str):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
     EXPORTING[0] = True
     try:
         with torch.no_grad():
@@ -34,7 +45,8 @@ def _export(model, args, path, inputs, outputs, axes):
                               dynamic_axes=axes, do_constant_folding=True)
     finally:
         EXPORTING[0] = False
-    onnx.checker.check_model(onnx.load(path))
+    if isinstance(path, str):
+        onnx.checker.check_model(onnx.load(path))
 
 
 def _json(path, obj):
@@ -85,8 +97,7 @@ def export_package(run, dest):
     tok.save(f"{dest}/tokenizer")
 
     ids = torch.tensor([tok.encode(TOKENIZER_PROMPTS[0])], dtype=torch.long)
-    _export(te, (ids,), f"{dest}/text_encoder/model.onnx", ["input_ids"], ["last_hidden_state"],
-            {"input_ids": {0: "batch"}, "last_hidden_state": {0: "batch"}})
+    _export(te, (ids,), f"{dest}/text_encoder/model.onnx", TEXT_ENCODER_IO)
     _json(f"{dest}/text_encoder/config.json", {
         "architectures": ["CLIPTextModel"], "model_type": "clip_text_model", "hidden_size": dim,
         "intermediate_size": dim * 4, "num_hidden_layers": len(te.blocks), "num_attention_heads": te.heads,
@@ -100,11 +111,7 @@ def export_package(run, dest):
     with torch.no_grad():
         ehs = te(ids)
     cond = guidance_cond(8.5, 1)
-    _export(unet, (sample, timestep, ehs, cond), f"{dest}/unet/model.onnx",
-            ["sample", "timestep", "encoder_hidden_states", "timestep_cond"], ["out_sample"],
-            {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
-             "encoder_hidden_states": {0: "batch"}, "timestep_cond": {0: "batch"},
-             "out_sample": {0: "batch", 2: "height", 3: "width"}})
+    _export(unet, (sample, timestep, ehs, cond), f"{dest}/unet/model.onnx", UNET_IO)
     _json(f"{dest}/unet/config.json", {
         "_class_name": "UNet2DConditionModel", "_diffusers_version": "0.25.0", "in_channels": 4,
         "out_channels": 4, "sample_size": 16, "cross_attention_dim": dim, "time_cond_proj_dim": 256,
@@ -113,8 +120,7 @@ def export_package(run, dest):
     })
 
     latent = torch.randn((1, 4, 8, 8), generator=g) / scale
-    _export(_Decode(dec), (latent,), f"{dest}/vae_decoder/model.onnx", ["latent_sample"], ["sample"],
-            {"latent_sample": {0: "batch", 2: "height", 3: "width"}, "sample": {0: "batch", 2: "height", 3: "width"}})
+    _export(_Decode(dec), (latent,), f"{dest}/vae_decoder/model.onnx", DECODER_IO)
     vae_cfg = {"_class_name": "AutoencoderKL", "_diffusers_version": "0.25.0", "in_channels": 3,
                "out_channels": 3, "latent_channels": 4, "sample_size": 128, "scaling_factor": scale,
                "downsampling_factor": 8, "padding_mode": "circular",
@@ -123,8 +129,7 @@ def export_package(run, dest):
     _json(f"{dest}/vae_decoder/config.json", vae_cfg)
     image = torch.from_numpy(TX.render(TX.Spec(0, 0, None, "mossy", None, 42))).permute(2, 0, 1)[None]
     image = image.float() / 127.5 - 1
-    _export(enc, (image,), f"{dest}/vae_encoder/model.onnx", ["sample"], ["latent_sample"],
-            {"sample": {0: "batch", 2: "height", 3: "width"}, "latent_sample": {0: "batch", 2: "height", 3: "width"}})
+    _export(enc, (image,), f"{dest}/vae_encoder/model.onnx", ENCODER_IO)
     _json(f"{dest}/vae_encoder/config.json", vae_cfg)
 
     tv = f"{dest}/test_vectors"

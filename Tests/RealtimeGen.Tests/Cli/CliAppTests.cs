@@ -143,6 +143,25 @@ public class CliAppTests
     }
 
     [Test]
+    public void Bench_compares_against_pytorch_running_the_same_packages_weights_without_a_recipe_run()
+    {
+        using (var probe = File.Exists("/usr/bin/python3") ? System.Diagnostics.Process.Start("/usr/bin/python3", ["-c", "import torch, onnx"]) : null)
+        {
+            if (probe is null || !probe.WaitForExit(TimeSpan.FromMinutes(1)) || probe.ExitCode != 0)
+            {
+                Assert.Ignore("/usr/bin/python3 with PyTorch and onnx is not installed (scripts/install-os-deps.sh --tests installs them).");
+            }
+        }
+
+        var (code, output, error) = Run("bench", "--runs", "2", "--warmup", "0", "--size", "32", "--torch");
+        Assert.That(code, Is.EqualTo(ExitCode.Ok), error);
+        Assert.That(output, Does.Contain("| p50 ms | ours (ONNX Runtime) | PyTorch eager | speed-up |"));
+        Assert.That(output, Does.Match(@"\| end to end \| [0-9.]+ \| [0-9.]+ \| [0-9.]+× \|"));
+        Assert.That(output, Does.Contain("PyTorch weights: package "), "the baseline runs the package's own weights");
+        Assert.That(output, Does.Contain("rtg-texture-lcm"));
+    }
+
+    [Test]
     public void Bench_with_a_baseline_that_cannot_run_fails_with_its_reason_instead_of_crashing()
     {
         string empty = Path.Combine(Path.GetTempPath(), "rtg-empty-run-" + Guid.NewGuid().ToString("N"));

@@ -102,6 +102,15 @@ public class TrainingRecipeTests
     }
 
     [Test]
+    public void The_shipped_packages_weights_load_back_into_the_recipes_networks_exactly()
+    {
+        RequireTorch();
+        RunUnitTests("tests/test_package_weights.py", TimeSpan.FromMinutes(2),
+            "test_outputs_equal_the_packages_test_vectors", "test_the_loaded_networks_export_back_to_the_shipped_files",
+            "test_a_missing_or_corrupt_part_is_an_error_naming_the_file", "test_a_package_of_other_networks_is_refused");
+    }
+
+    [Test]
     public void The_recipes_png_reader_sees_the_pixels_that_bake_writes()
     {
         RequireTorch();
