@@ -113,7 +113,10 @@ def write_card(run, package):
     lines += ["## Evaluation", ""]
     if ev:
         lines += [
-            f"{ev['prompts']} prompts ({ev['heldout_prompts']} of them on held-out family × colour pairs), judged by "
+            f"{ev['prompts']} prompts ({ev['heldout_prompts']} of them on held-out family × colour pairs"
+            + (f", each of those under {ev['rows'][0]['heldout_images'] // ev['heldout_prompts']} seeds: "
+               f"{ev['rows'][0]['heldout_images']} held-out images per row" if "heldout_images" in ev["rows"][0] else "")
+            + "), judged by "
             "a separate classifier trained only on procedural data, every other training image seen through the "
             "autoencoder "
             f"(its accuracy on {ev['real_images']} unseen real samples: family {ev['judge_on_real']['family']:.1%}, "

@@ -249,6 +249,8 @@ def eval(run):  # noqa: A001 (the stage is called eval)
     fam = np.array([s.family for s in specs])
     col = np.array([s.colour for s in specs])
     held = np.array([TX.is_held_out(s.family, s.colour) for s in specs])
+    held_prompts = [p for p, h in zip(prompts, held) if h]
+    held_fam, held_col = np.tile(fam[held], cfg.eval_heldout_seeds), np.tile(col[held], cfg.eval_heldout_seeds)
     real = _real_set(run)
     real_pf, real_pc, real_feats = _judge_all(judge, real["images"])
     # Diversity: the same prompt under eval_seeds seeds; mean pairwise feature distance, relative to real
@@ -269,13 +271,23 @@ def eval(run):  # noqa: A001 (the stage is called eval)
         per_image = (time.time() - t0) / len(images)
         with torch.no_grad():
             pf, pc, feats = _judge_all(judge, images)
+            # The held-out prompts again under more seeds; FID, seams and the per-family table keep one image each.
+            held_pf, held_pc = [pf[held]], [pc[held]]
+            for k in range(1, cfg.eval_heldout_seeds):
+                for i in range(0, len(held_prompts), 48):
+                    more = sampler.images(held_prompts[i:i + 48], m, cfg.seed + 30_000 + 100 * k + i)
+                    f, c, _ = _judge_all(judge, more)
+                    held_pf.append(f)
+                    held_pc.append(c)
+            held_pf, held_pc = np.concatenate(held_pf), np.concatenate(held_pc)
         groups = [np.concatenate([sampler.images([s.caption()], m, cfg.seed + 20_000 + k) for k in range(cfg.eval_seeds)])
                   for s in div_specs]
         seams = [seam_ratio(im) for im in images]
         row = {
             "method": _method_name(m), "kind": m[0], "steps": m[1], "guidance": m[2],
             "family_acc_seen": float((pf == fam)[~held].mean()), "colour_acc_seen": float((pc == col)[~held].mean()),
-            "family_acc_heldout": float((pf == fam)[held].mean()), "colour_acc_heldout": float((pc == col)[held].mean()),
+            "family_acc_heldout": float((held_pf == held_fam).mean()),
+            "colour_acc_heldout": float((held_pc == held_col).mean()), "heldout_images": int(len(held_pf)),
             "fid_judge": frechet_distance(feats, real_feats),
             "diversity": _diversity(judge, groups) / real_div,
             "seam_ratio_mean": float(np.mean(seams)),
