@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using RealtimeGen.Engine.Rendering;
@@ -35,6 +36,17 @@ public class TrainingRecipeTests
 
             string package = Path.Combine(run, "package");
             Assert.That(File.ReadAllText(Path.Combine(package, "MODEL_CARD.md")), Does.Contain("| LCM 4 steps, w 6.0 |"));
+
+            // The held-out prompts are judged under the smoke config's 2 seeds each, in every row.
+            using (JsonDocument eval = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval.json"))))
+            {
+                int heldOut = eval.RootElement.GetProperty("heldout_prompts").GetInt32();
+                Assert.That(heldOut, Is.GreaterThan(0));
+                foreach (JsonElement row in eval.RootElement.GetProperty("rows").EnumerateArray())
+                {
+                    Assert.That(row.GetProperty("heldout_images").GetInt32(), Is.EqualTo(2 * heldOut), row.GetProperty("method").GetString());
+                }
+            }
 
             ModelPackage loaded = ModelPackage.Load(package);
             Assert.That(File.Exists(loaded.Unet.ModelPath), Is.True, loaded.Unet.ModelPath);
