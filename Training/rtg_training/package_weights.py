@@ -77,17 +77,22 @@ def _initialisers_by_reader(model):
     return {readers[i.name]: numpy_helper.to_array(i) for i in model.graph.initializer if i.name in readers}
 
 
+def exported_bytes(net, args, io_spec):
+    """`net` exported in memory exactly as the package's export writes it (the same graph settings)."""
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's warnings concern the shipped export, made the same way
+        _export(net, args, buffer, io_spec)
+    return buffer.getvalue()
+
+
 def _weight_map(net, args, io_spec):
     """(reader node, input index) -> (state-dict key, transposed) for every parameter of `net`'s export."""
     g = torch.Generator().manual_seed(0)
     with torch.no_grad():
         for p in net.parameters():
             p.copy_(torch.randn(p.shape, generator=g))
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the tracer's warnings concern the shipped export, made the same way
-        _export(net, args, buffer, io_spec)
-    exported = _initialisers_by_reader(onnx.load_from_string(buffer.getvalue()))
+    exported = _initialisers_by_reader(onnx.load_from_string(exported_bytes(net, args, io_spec)))
     params = {k: v.detach().numpy() for k, v in net.named_parameters()}
     found = {}
     for key, value in exported.items():

@@ -145,14 +145,7 @@ public class CliAppTests
     [Test]
     public void Bench_compares_against_pytorch_running_the_same_packages_weights_without_a_recipe_run()
     {
-        using (var probe = File.Exists("/usr/bin/python3") ? System.Diagnostics.Process.Start("/usr/bin/python3", ["-c", "import torch, onnx"]) : null)
-        {
-            if (probe is null || !probe.WaitForExit(TimeSpan.FromMinutes(1)) || probe.ExitCode != 0)
-            {
-                Assert.Ignore("/usr/bin/python3 with PyTorch and onnx is not installed (scripts/install-os-deps.sh --tests installs them).");
-            }
-        }
-
+        Training.TrainingRecipeTests.RequireTorch();
         var (code, output, error) = Run("bench", "--runs", "2", "--warmup", "0", "--size", "32", "--torch");
         Assert.That(code, Is.EqualTo(ExitCode.Ok), error);
         Assert.That(output, Does.Contain("| p50 ms | ours (ONNX Runtime) | PyTorch eager | speed-up |"));
