@@ -101,7 +101,9 @@ def write_card(run, package):
         f"[{cfg.guidance_min}, {cfg.guidance_max}] and fed as the guidance embedding; EMA target network, "
         f"decay {cfg.ema_target}; diffusers' LCMScheduler boundary scalings c_skip/c_out; {cfg.lcd_steps} steps of batch "
         f"{cfg.lcd_batch}, AdamW at a peak learning rate of {cfg.lcd_lr:g} on a cosine schedule). ONNX opset 17, "
-        "diffusers/Optimum layout.", "",
+        "diffusers/Optimum layout; the graphs are inference forms of the same weights: attention as ONNX Runtime's "
+        "com.microsoft MultiHeadAttention, the decoder's 1×1 convolution + pixel shuffle as one stride-2 transposed "
+        "convolution, every intermediate shape stored (ONNX Runtime then picks its blocked convolutions).", "",
         "## Training compute", "",
         "One CPU thread (PyTorch 1.13"
         + (f", {', '.join((ev or {}).get('blas', []))}" if (ev or {}).get("blas") else "")

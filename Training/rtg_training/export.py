@@ -1,4 +1,5 @@
 """Export to the diffusers/Optimum ONNX layout, plus fixed test vectors for the C# side."""
+import io
 import json
 import os
 import shutil
@@ -10,7 +11,7 @@ import torch
 from . import textures as TX
 from .diffusion import guidance_cond
 from .evaluate import recommended_guidance
-from .models import EXPORTING, count_macs, count_params
+from .models import EXPORTING, AttnBlock, TextBlock, count_macs, count_params
 
 OPSET = 17
 TOKENIZER_PROMPTS = ["mossy red brick wall", "", "dark wet cobblestone"]
@@ -34,19 +35,31 @@ class _Decode(torch.nn.Module):
 
 
 def _export(model, args, path, io_spec):
-    """Exports `model` to `path` (a file name or a writable binary stream); `io_spec` is (inputs, outputs, axes)."""
+    """Exports `model` to `path` (a file name or a writable binary stream); `io_spec` is (inputs, outputs, axes).
+
+    The graph is saved with every intermediate shape inferred: without them ONNX Runtime leaves every convolution
+    in plain NCHW form instead of its blocked NCHWc kernels (measured: decoder 13% and UNet 8% slower)."""
     inputs, outputs, axes = io_spec
-    if isinstance(path, str):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+    traced = io.BytesIO()
+    # Attention exports as com.microsoft MultiHeadAttention; naming the domain for a graph without it makes the
+    # exporter log a warning.
+    contrib = {"com.microsoft": 1} if any(isinstance(m, (AttnBlock, TextBlock)) for m in model.modules()) else None
     EXPORTING[0] = True
     try:
         with torch.no_grad():
-            torch.onnx.export(model, args, path, opset_version=OPSET, input_names=inputs, output_names=outputs,
-                              dynamic_axes=axes, do_constant_folding=True)
+            torch.onnx.export(model, args, traced, opset_version=OPSET, input_names=inputs, output_names=outputs,
+                              dynamic_axes=axes, do_constant_folding=True, custom_opsets=contrib)
     finally:
         EXPORTING[0] = False
+    graph = onnx.shape_inference.infer_shapes(onnx.load_from_string(traced.getvalue()), strict_mode=True)
+    onnx.checker.check_model(graph)
+    data = graph.SerializeToString()
     if isinstance(path, str):
-        onnx.checker.check_model(onnx.load(path))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+    else:
+        path.write(data)
 
 
 def _json(path, obj):

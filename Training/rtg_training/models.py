@@ -24,6 +24,34 @@ def wrap_pad(x, p):
     return torch.cat([x[:, :, :, -p:], x, x[:, :, :, :p]], dim=3)
 
 
+class MultiHeadAttention(torch.autograd.Function):
+    """Attention of q [B, Sq, C] over k, v [B, Sk, C] in `heads` heads, scaled by 1/sqrt(C / heads); `causal` hides
+    later keys. Used only for export, where it becomes one com.microsoft MultiHeadAttention node: ONNX Runtime runs
+    it as a single kernel, where the traced graph is a dozen reshapes, transposes and matmuls per attention. The
+    training path keeps its own arithmetic, so training is unchanged bit for bit."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, heads, causal):
+        b, n, c = q.shape
+        q = q.reshape(b, n, heads, c // heads).transpose(1, 2)
+        k = k.reshape(b, -1, heads, c // heads).transpose(1, 2)
+        v = v.reshape(b, -1, heads, c // heads).transpose(1, 2)
+        logits = q @ k.transpose(-1, -2) * (1.0 / math.sqrt(c // heads))
+        if causal:
+            logits = logits + torch.full((n, n), float("-inf")).triu(1)
+        return (torch.softmax(logits, dim=-1) @ v).transpose(1, 2).reshape(b, n, c)
+
+    @staticmethod
+    def symbolic(g, q, k, v, heads, causal):
+        return g.op("com.microsoft::MultiHeadAttention", q, k, v, num_heads_i=heads, unidirectional_i=int(causal))
+
+
+def frozen(t):
+    """`t`'s values as a tensor the ONNX tracer stores as one initialiser, not as the ops that derived it from the
+    parameters (the exporter's constant folding does not fold every such op, e.g. a flip)."""
+    return torch.from_numpy(t.detach().numpy().copy())
+
+
 class Conv(nn.Module):
     """k×k convolution with circular padding."""
 
@@ -75,6 +103,9 @@ class TextBlock(nn.Module):
     def forward(self, x, mask):
         b, n, d = x.shape
         h = self.heads
+        if EXPORTING[0]:
+            x = x + self.proj(MultiHeadAttention.apply(*self.qkv(self.ln1(x)).chunk(3, dim=-1), h, True))
+            return x + self.ff(self.ln2(x))
         q, k, v = self.qkv(self.ln1(x)).reshape(b, n, 3, h, d // h).permute(2, 0, 3, 1, 4)
         att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d // h) + mask, dim=-1)
         x = x + self.proj((att @ v).transpose(1, 2).reshape(b, n, d))
@@ -139,10 +170,32 @@ class Decoder(nn.Module):
 
     def forward(self, z):
         x = self.r1(self.inp(z))
-        x = self.r2(F.pixel_shuffle(self.up1(x), 2))
-        x = self.r3(F.pixel_shuffle(self.up2(x), 2))
-        x = F.silu(self.c4(F.pixel_shuffle(self.up3(x), 2)))
-        return torch.tanh(self.out(x))
+        x = self.r2(self._upsample(self.up1, x))
+        x = self.r3(self._upsample(self.up2, x))
+        x = F.silu(self.c4(self._upsample(self.up3, x)))
+        return torch.tanh(self._out(x))
+
+    @staticmethod
+    def _upsample(conv, x):
+        """1×1 convolution to 4× the channels, then pixel shuffle. Exported as one stride-2 transposed convolution
+        with the same weights: ONNX Runtime's DepthToSpace is a slow generic transpose, and the two-op form costs
+        a quarter of the decoder. The bias, which differs between the four sub-pixels, rides on a channel of
+        ones."""
+        if not EXPORTING[0]:
+            return F.pixel_shuffle(conv(x), 2)
+        cout = conv.out_channels // 4
+        w = conv.weight[:, :, 0, 0].reshape(cout, 2, 2, -1).permute(3, 0, 1, 2)
+        w = frozen(torch.cat([w, conv.bias.reshape(1, cout, 2, 2)]))
+        return F.conv_transpose2d(torch.cat([x, torch.ones_like(x[:, :1])], 1), w, stride=2)
+
+    def _out(self, x):
+        """The 16→3 output convolution. Exported as a transposed convolution with the flipped kernel, which is the
+        same sum: ONNX Runtime's blocked convolution pads 3 output channels to 16 and spends as long on this layer
+        as on the 16→16 one before it."""
+        if not EXPORTING[0]:
+            return self.out(x)
+        conv = self.out.conv
+        return F.conv_transpose2d(wrap_pad(x, 1), frozen(conv.weight.flip(2, 3).transpose(0, 1)), conv.bias, padding=2)
 
 
 # ---------------------------------------------------------------- UNet
@@ -179,6 +232,8 @@ class AttnBlock(nn.Module):
         self.ff = nn.Sequential(nn.Linear(c, 4 * c), nn.GELU(), nn.Linear(4 * c, c))
 
     def _attend(self, q, k, v):
+        if EXPORTING[0]:
+            return MultiHeadAttention.apply(q, k, v, self.heads, False)
         b, n, c = q.shape
         h = self.heads
         q = q.reshape(b, n, h, c // h).transpose(1, 2)

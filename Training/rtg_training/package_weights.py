@@ -2,10 +2,11 @@
 
 The PyTorch baseline of `realtimegen bench --torch` then runs exactly the weights the C# pipeline runs, on a fresh
 clone, without the 80-minute recipe run that made them. The exporter renames some parameters (a Linear's weight is
-stored transposed under an anonymous name, a GroupNorm's affine as [C, 1, 1] Mul/Add constants), so the map from
-ONNX initialisers to state-dict entries is learnt, not written down: the same network with random weights is exported
-in memory, and each of its initialisers is matched by value to the parameter it came from. An initialiser is named by
-the graph node that reads it, which the exporter derives from the module path, so the map carries over to the package.
+stored transposed under an anonymous name, a GroupNorm's affine as [C, 1, 1] Mul/Add constants, the decoder's
+upsampling weight and bias rearranged into one transposed-convolution kernel), so the map from ONNX initialisers to
+parameters is learnt, not written down: the same network is exported in memory with every parameter element set to
+its own number, and each initialiser element then names the element it copies. An initialiser is named by the graph
+node that reads it, which the exporter derives from the module path, so the map carries over to the package.
 """
 import io
 import json
@@ -61,20 +62,27 @@ def _tokenizer(folder):
     return ClipTokenizer(merges)
 
 
-def _consumers(model):
-    """Initialiser name -> (name of the first node that reads it, input index)."""
-    names = {i.name for i in model.graph.initializer}
-    out = {}
+def _stored_tensors(model):
+    """Every tensor stored in the graph: its initialisers and the values of its Constant nodes (the tracer stores a
+    weight derived outside the traced ops, such as the decoder's flipped output kernel, as a Constant)."""
+    tensors = {i.name: i for i in model.graph.initializer}
     for node in model.graph.node:
-        for k, name in enumerate(node.input):
-            if name in names and name not in out:
-                out[name] = (node.name, k)
-    return out
+        if node.op_type == "Constant":
+            value = next((a.t for a in node.attribute if a.name == "value"), None)
+            if value is not None:
+                tensors[node.output[0]] = value
+    return tensors
 
 
 def _initialisers_by_reader(model):
-    readers = _consumers(model)
-    return {readers[i.name]: numpy_helper.to_array(i) for i in model.graph.initializer if i.name in readers}
+    """(name of the first node that reads a stored tensor, input index) -> that tensor's values."""
+    tensors = _stored_tensors(model)
+    out = {}
+    for node in model.graph.node:
+        for k, name in enumerate(node.input):
+            if name in tensors:
+                out.setdefault((node.name, k), numpy_helper.to_array(tensors.pop(name)))
+    return out
 
 
 def exported_bytes(net, args, io_spec):
@@ -86,30 +94,42 @@ def exported_bytes(net, args, io_spec):
     return buffer.getvalue()
 
 
+# Parameter elements are numbered from here while the map is learnt: float32 holds every integer in [2^23, 2^24)
+# exactly, and no constant of these graphs is that large, so each initialiser element names the element it copies.
+_ID_BASE = 2 ** 23
+
+
 def _weight_map(net, args, io_spec):
-    """(reader node, input index) -> (state-dict key, transposed) for every parameter of `net`'s export."""
-    g = torch.Generator().manual_seed(0)
+    """(reader node, input index) -> (parameter index, element index), each shaped like that initialiser, for every
+    initialiser of `net`'s export that copies parameter elements. The export may reshape, transpose, flip or
+    concatenate parameters (the decoder's upsampling stores weight and bias in one tensor); each of its elements is
+    still a copy, so numbering every parameter element and exporting once recovers where each value came from."""
+    params = list(net.parameters())
+    offsets = np.cumsum([0] + [p.numel() for p in params])
+    if offsets[-1] >= _ID_BASE:
+        raise ValueError(f"{type(net).__name__} has {offsets[-1]} parameters; the map numbers at most {_ID_BASE}")
     with torch.no_grad():
-        for p in net.parameters():
-            p.copy_(torch.randn(p.shape, generator=g))
+        for p, start in zip(params, offsets):
+            p.copy_((_ID_BASE + start + torch.arange(p.numel(), dtype=torch.float64)).reshape(p.shape))
     exported = _initialisers_by_reader(onnx.load_from_string(exported_bytes(net, args, io_spec)))
-    params = {k: v.detach().numpy() for k, v in net.named_parameters()}
     found = {}
     for key, value in exported.items():
-        for name, p in params.items():
-            if value.size != p.size:
-                continue
-            if np.array_equal(value.reshape(p.shape), p):
-                found[key] = (name, False)
-                break
-            if p.ndim == 2 and value.shape == p.T.shape and np.array_equal(value, p.T):
-                found[key] = (name, True)
-                break
+        if value.dtype != np.float32:
+            continue
+        ids = value.astype(np.float64) - _ID_BASE
+        numbered = (ids >= 0) & (ids < offsets[-1]) & (ids == np.floor(ids))
+        if not numbered.any():
+            continue
+        if not numbered.all():
+            raise ValueError(f"initialiser read by {key[0]!r} mixes parameter values with constants")
+        flat = ids.astype(np.int64)
+        which = np.searchsorted(offsets, flat, side="right") - 1
+        found[key] = (which, flat - offsets[which])
     return found
 
 
 def _load(net, args, path, part, io_spec):
-    """Fills `net`'s parameters from the ONNX file at `path`; every parameter must be found there."""
+    """Fills `net`'s parameters from the ONNX file at `path`; every parameter element must be found there."""
     try:
         model = onnx.load(path)
     except FileNotFoundError:
@@ -118,23 +138,27 @@ def _load(net, args, path, part, io_spec):
         raise PackageError(f"{path} is not a readable ONNX model: {e}") from None
     mapping = _weight_map(net, args, io_spec)
     shipped = _initialisers_by_reader(model)
-    state = net.state_dict()
-    filled = set()
-    for key, (name, transposed) in mapping.items():
+    names = [n for n, _ in net.named_parameters()]
+    values = [np.full(p.numel(), np.nan, dtype=np.float32) for p in net.parameters()]
+    for key, (which, index) in mapping.items():
+        first = names[int(which.flat[0])]
         if key not in shipped:
             raise PackageError(f"{path}: expected an initialiser read by node {key[0]!r} (input {key[1]}) for "
-                               f"{part} parameter {name}, found none: the file was not exported from these networks")
-        value = shipped[key].T if transposed else shipped[key]
-        if value.size != state[name].numel():
-            raise PackageError(f"{path}: {part} parameter {name} has shape {tuple(state[name].shape)}, "
-                               f"the initialiser read by {key[0]!r} has {value.shape}")
-        state[name] = torch.from_numpy(np.array(value)).reshape(state[name].shape)
-        filled.add(name)
-    missing = [n for n, _ in net.named_parameters() if n not in filled]
+                               f"{part} parameter {first}, found none: the file was not exported from these networks")
+        value = shipped[key]
+        if value.shape != which.shape:
+            raise PackageError(f"{path}: the initialiser read by {key[0]!r} for {part} parameter {first} has shape "
+                               f"{value.shape}, expected {which.shape}")
+        for k in np.unique(which):
+            sel = which == k
+            values[k][index[sel]] = value[sel]
+    missing = [n for n, v in zip(names, values) if np.isnan(v).any()]
     if missing:
         listed = ", ".join(missing[:4]) + (", ..." if len(missing) > 4 else "")
         raise PackageError(f"{path}: no initialiser found for {len(missing)} {part} parameters ({listed})")
-    net.load_state_dict(state)
+    with torch.no_grad():
+        for p, v in zip(net.parameters(), values):
+            p.copy_(torch.from_numpy(v).reshape(p.shape))
     return net.eval()
 
 

@@ -123,6 +123,14 @@ public class TrainingRecipeTests
     }
 
     [Test]
+    public void The_exported_graphs_are_inference_forms_of_the_trained_networks()
+    {
+        RequireTorch();
+        RunUnitTests("tests/test_export_graph.py", TimeSpan.FromMinutes(1),
+            "test_export_forms_compute_what_training_computes", "test_shipped_graphs_use_the_fast_forms_and_store_every_shape");
+    }
+
+    [Test]
     public void The_recipes_png_reader_sees_the_pixels_that_bake_writes()
     {
         RequireTorch();
