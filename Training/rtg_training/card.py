@@ -103,7 +103,7 @@ def write_card(run, package):
         f"{cfg.lcd_batch}, AdamW at a peak learning rate of {cfg.lcd_lr:g} on a cosine schedule). ONNX opset 17, "
         "diffusers/Optimum layout; the graphs are inference forms of the same weights: attention as ONNX Runtime's "
         "com.microsoft MultiHeadAttention, the decoder's 1×1 convolution + pixel shuffle as one stride-2 transposed "
-        "convolution, every intermediate shape stored (ONNX Runtime then picks its blocked convolutions).", "",
+        "convolution, the output convolution as a transposed one.", "",
         "## Training compute", "",
         "One CPU thread (PyTorch 1.13"
         + (f", {', '.join((ev or {}).get('blas', []))}" if (ev or {}).get("blas") else "")

@@ -37,8 +37,9 @@ class _Decode(torch.nn.Module):
 def _export(model, args, path, io_spec):
     """Exports `model` to `path` (a file name or a writable binary stream); `io_spec` is (inputs, outputs, axes).
 
-    The graph is saved with every intermediate shape inferred: without them ONNX Runtime leaves every convolution
-    in plain NCHW form instead of its blocked NCHWc kernels (measured: decoder 13% and UNet 8% slower)."""
+    The traced graph must pass ONNX's strict shape inference, a check that its shapes and types are consistent,
+    and is saved with the inferred shapes (tools then show every tensor's shape; ONNX Runtime's speed is the same
+    either way, measured)."""
     inputs, outputs, axes = io_spec
     traced = io.BytesIO()
     # Attention exports as com.microsoft MultiHeadAttention; naming the domain for a graph without it makes the

@@ -1,6 +1,6 @@
 """The exported graphs are inference forms of the networks: the export-only arithmetic (attention as one
 MultiHeadAttention node, the decoder's upsampling and output convolution as transposed convolutions) computes what
-training computes, and the shipped files carry the forms and the stored shapes that make ONNX Runtime fast."""
+training computes, and the shipped files hold these forms and the shapes the export's strict inference checked."""
 import os
 import sys
 import unittest
@@ -52,7 +52,7 @@ class ExportFormsTest(unittest.TestCase):
             err = (trained - exported).abs().max().item()
             self.assertLess(err, 1e-5 * scale, f"{name}: export form differs by {err:g} (scale {scale:g})")
 
-    def test_shipped_graphs_use_the_fast_forms_and_store_every_shape(self):
+    def test_shipped_graphs_hold_the_export_forms_and_inferred_shapes(self):
         expected = {"text_encoder": ("MultiHeadAttention", 2), "unet": ("MultiHeadAttention", 6),
                     "vae_decoder": ("ConvTranspose", 4)}
         for part, (op, count) in expected.items():

@@ -127,7 +127,7 @@ public class TrainingRecipeTests
     {
         RequireTorch();
         RunUnitTests("tests/test_export_graph.py", TimeSpan.FromMinutes(1),
-            "test_export_forms_compute_what_training_computes", "test_shipped_graphs_use_the_fast_forms_and_store_every_shape");
+            "test_export_forms_compute_what_training_computes", "test_shipped_graphs_hold_the_export_forms_and_inferred_shapes");
     }
 
     [Test]
