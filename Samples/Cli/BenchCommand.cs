@@ -30,13 +30,18 @@ public static class BenchCommand
           --threads N         intra-op threads (default 1)
           --torch             also time the PyTorch eager pipeline of Training/ (same steps, size and threads;
                               the same weights: it loads this package's ONNX files into the recipe's
-                              networks) and print both side by side with the speed-up
+                              networks) and print both side by side with the speed-up; the two
+                              alternate in blocks of 10 runs, so both see the same machine load
           --torch-run DIR     take the baseline's weights from a recipe run folder instead of the package
           --verbose           log provider choice
           --help              this text
 
         Exit codes: 0 ok, 1 runtime failure, 2 usage error.
         """;
+
+    /// <summary>Runs of ours, then as many of the PyTorch baseline's, in turn; short enough that a shared machine's
+    /// slow and fast phases fall on both sides alike.</summary>
+    private const int BaselineBlock = 10;
 
     private static readonly string[] Valued = ["runs", "warmup", "steps", "size", "prompt", "torch-run", .. CliApp.CommonValued];
     private static readonly string[] Flags = ["torch", .. CliApp.CommonFlags];
@@ -67,6 +72,8 @@ public static class BenchCommand
         var timings = new GenerationTimings();
         var cold = new Series(runs);
         var warm = new double[runs];
+        using TorchBaseline? torch = line.Has("torch") ? StartBaseline(line, pipeline, request, width, height, warmup, error, cancellationToken) : null;
+        int baselineDone = 0;
         for (int i = -warmup; i < runs; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -77,7 +84,13 @@ public static class BenchCommand
                 cold.Add(i, timings);
             }
 
-            ProgressBar.Draw(error, i + warmup + 1, warmup + runs, "cold prompt");
+            if (torch is not null && i >= 0 && ((i + 1) % BaselineBlock == 0 || i == runs - 1))
+            {
+                torch.Run(i + 1 - baselineDone, cancellationToken);
+                baselineDone = i + 1;
+            }
+
+            ProgressBar.Draw(error, i + warmup + 1, warmup + runs, torch is null ? "cold prompt" : "cold prompt, PyTorch alternating");
         }
 
         for (int i = 0; i < runs; i++)
@@ -104,32 +117,40 @@ public static class BenchCommand
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"overhead outside session runs: p50 {Percentile(cold.Overhead, 50):F1}%  p95 {Percentile(cold.Overhead, 95):F1}%"));
-        if (line.Has("torch"))
+        if (torch is not null)
         {
-            if (width != height)
-            {
-                throw new UsageException($"--torch compares square sizes only; found {width}×{height}.");
-            }
-
-            string training = Path.Combine(Path.GetDirectoryName(pipeline.Package.Directory.TrimEnd('/', '\\'))!, "..", "Training");
-            TorchBaseline torch = TorchBaseline.Run(
-                Path.GetFullPath(training),
-                pipeline.Package.Directory,
-                line.Text("torch-run"),
-                (runs, warmup, request.Steps, width, line.Int32Option("threads", 1, 1, 256), request.Prompt),
-                cancellationToken);
-            error.WriteLine();
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"PyTorch eager: {torch.EndToEnd.Count} runs, alternating with ours in blocks of {BaselineBlock} (cold prompt series)"));
             output.WriteLine("| p50 ms | ours (ONNX Runtime) | PyTorch eager | speed-up |");
             output.WriteLine("| --- | ---: | ---: | ---: |");
-            Compare(output, "text encode", Percentile(cold.Tokenize, 50) + Percentile(cold.TextEncode, 50), torch.TextEncodeP50);
-            Compare(output, "UNet step", Percentile(cold.UnetStep, 50), torch.UnetStepP50);
-            Compare(output, "VAE decode", Percentile(cold.Decode, 50), torch.DecodeP50);
-            Compare(output, "end to end", Percentile(cold.Total, 50), torch.EndToEndP50);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"end to end p95: ours {Percentile(cold.Total, 95):F2} ms, PyTorch {torch.EndToEndP95:F2} ms"));
+            Compare(output, "text encode", Percentile(cold.Tokenize, 50) + Percentile(cold.TextEncode, 50), Percentile(torch.TextEncode, 50));
+            Compare(output, "UNet step", Percentile(cold.UnetStep, 50), Percentile(torch.UnetStep, 50));
+            Compare(output, "VAE decode", Percentile(cold.Decode, 50), Percentile(torch.Decode, 50));
+            Compare(output, "end to end", Percentile(cold.Total, 50), Percentile(torch.EndToEnd, 50));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"end to end p95: ours {Percentile(cold.Total, 95):F2} ms, PyTorch {Percentile(torch.EndToEnd, 95):F2} ms"));
             output.WriteLine($"PyTorch weights: {torch.Weights}");
         }
 
         return ExitCode.Ok;
+    }
+
+    /// <summary>Starts the PyTorch baseline (it loads and warms up before the timed runs begin).</summary>
+    private static TorchBaseline StartBaseline(CommandLine line, LcmPipeline pipeline, GenerationRequest request, int width, int height, int warmup, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (width != height)
+        {
+            throw new UsageException($"--torch compares square sizes only; found {width}×{height}.");
+        }
+
+        error.WriteLine("starting the PyTorch baseline (loads the weights, then warms up)…");
+        string training = Path.Combine(Path.GetDirectoryName(pipeline.Package.Directory.TrimEnd('/', '\\'))!, "..", "Training");
+        return TorchBaseline.Start(
+            Path.GetFullPath(training),
+            pipeline.Package.Directory,
+            line.Text("torch-run"),
+            (warmup, request.Steps, width, line.Int32Option("threads", 1, 1, 256), request.Prompt),
+            cancellationToken);
     }
 
     /// <summary>Nearest-rank percentile of <paramref name="values"/> (not modified).</summary>

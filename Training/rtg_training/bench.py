@@ -1,7 +1,7 @@
 """The PyTorch eager pipeline, timed: the baseline `realtimegen bench --torch` compares the C# pipeline against.
 
 `python3 -m rtg_training.bench [--package DIR | --run runs/full] [--runs 50] [--warmup 5] [--steps 4] [--size 128]
-[--threads 1]` prints progress on stderr and one JSON object on stdout: p50/p95 milliseconds of tokenise + text
+[--threads 1] [--serve]` prints progress on stderr and one JSON object on stdout: p50/p95 milliseconds of tokenise + text
 encode, one UNet step, decode and end to end (the same work the C# pipeline does for one image: no CFG batch,
 the guidance enters through timestep_cond). The weights come from a model package's ONNX files (--package, what
 `realtimegen bench --torch` passes: the very weights the C# side runs) or from a recipe run's checkpoints (--run)."""
@@ -40,6 +40,8 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--guidance", type=float, default=8.5)
     ap.add_argument("--prompt", default="mossy red brick wall")
+    ap.add_argument("--serve", action="store_true",
+                    help="after the warm-up, answer 'run N' lines on stdin with raw times (interleaved timing)")
     args = ap.parse_args(argv)
     if args.size % 32 or not 32 <= args.size <= 1024:
         ap.error(f"--size {args.size}: expected a multiple of 32 from 32 to 1024")
@@ -73,40 +75,79 @@ def main(argv=None):
             return 1
         scale = torch.load(run.path("latents.pt"))["scaling_factor"]
         prediction, weights = run.cfg.prediction, f"run {os.path.abspath(args.run)}"
-    hw = (args.size // 8, args.size // 8)
-    ts = D.lcm_timesteps(args.steps)
-    cond = D.guidance_cond(args.guidance, 1)
+    generate = _pipeline(tok, te, unet, dec, scale, prediction, args)
+    if args.serve:
+        return _serve(generate, args, weights)
     series = {"text_encode": [], "unet_step": [], "decode": [], "end_to_end": []}
     total = args.warmup + args.runs
     with torch.inference_mode():
         for i in range(total):
-            g = torch.Generator().manual_seed(i)
-            t0 = time.perf_counter()
-            ids = torch.tensor([tok.encode(args.prompt)])
-            ctx = te(ids[:, :CONTEXT_TOKENS])
-            t1 = time.perf_counter()
-            x = torch.randn((1, 4) + hw, generator=g)
-            step_times = []
-            for k, t in enumerate(ts):
-                s0 = time.perf_counter()
-                out = unet(x, torch.tensor([t]), ctx, cond)
-                step_times.append(time.perf_counter() - s0)
-                denoised, x = D.lcm_step(x, out, t, ts[k + 1] if k + 1 < len(ts) else None, prediction, g)
-            t2 = time.perf_counter()
-            image = dec(denoised / scale)
-            rgba = ((image.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)
-            t3 = time.perf_counter()
-            assert rgba.shape[-1] == args.size
+            timings = generate(i)
             if i >= args.warmup:
-                series["text_encode"].append(1000 * (t1 - t0))
-                series["unet_step"].append(1000 * float(np.mean(step_times)))
-                series["decode"].append(1000 * (t3 - t2))
-                series["end_to_end"].append(1000 * (t3 - t0))
+                for key, value in timings.items():
+                    series[key].append(value)
             print(f"\rtorch eager {i + 1}/{total}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     print(json.dumps({"weights": weights, "size": args.size, "steps": args.steps, "threads": args.threads,
                       "runs": args.runs,
                       "ms": {k: _percentiles(v) for k, v in series.items()}}))
+    return 0
+
+
+def _pipeline(tok, te, unet, dec, scale, prediction, args):
+    """One image's work as a function of its seed, returning its stage times in ms."""
+    hw = (args.size // 8, args.size // 8)
+    ts = D.lcm_timesteps(args.steps)
+    cond = D.guidance_cond(args.guidance, 1)
+
+    def generate(seed):
+        g = torch.Generator().manual_seed(seed)
+        t0 = time.perf_counter()
+        ids = torch.tensor([tok.encode(args.prompt)])
+        ctx = te(ids[:, :CONTEXT_TOKENS])
+        t1 = time.perf_counter()
+        x = torch.randn((1, 4) + hw, generator=g)
+        step_times = []
+        for k, t in enumerate(ts):
+            s0 = time.perf_counter()
+            out = unet(x, torch.tensor([t]), ctx, cond)
+            step_times.append(time.perf_counter() - s0)
+            denoised, x = D.lcm_step(x, out, t, ts[k + 1] if k + 1 < len(ts) else None, prediction, g)
+        t2 = time.perf_counter()
+        image = dec(denoised / scale)
+        rgba = ((image.clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8)
+        t3 = time.perf_counter()
+        assert rgba.shape[-1] == args.size
+        return {"text_encode": 1000 * (t1 - t0), "unet_step": 1000 * float(np.mean(step_times)),
+                "decode": 1000 * (t3 - t2), "end_to_end": 1000 * (t3 - t0)}
+
+    return generate
+
+
+def _serve(generate, args, weights):
+    """Interleaved timing for a caller that alternates with its own runs, so both sides see the same phases of a
+    shared machine: after the warm-up it prints one JSON line {"ready": ...}, then answers each stdin line
+    "run N" with one JSON line of N runs' raw stage times in ms; "quit" or the end of input ends it."""
+    with torch.inference_mode():
+        for i in range(args.warmup):
+            generate(i)
+        print(json.dumps({"ready": True, "weights": weights, "size": args.size, "steps": args.steps,
+                          "threads": args.threads}), flush=True)
+        seed = args.warmup
+        for line in sys.stdin:
+            words = line.split()
+            if words == ["quit"]:
+                break
+            if len(words) != 2 or words[0] != "run" or not words[1].isdigit() or int(words[1]) < 1:
+                print(json.dumps({"error": f"expected 'run N' (N >= 1) or 'quit', found {line.strip()!r}"}),
+                      flush=True)
+                continue
+            samples = {"text_encode": [], "unet_step": [], "decode": [], "end_to_end": []}
+            for _ in range(int(words[1])):
+                for key, value in generate(seed).items():
+                    samples[key].append(value)
+                seed += 1
+            print(json.dumps({"ms": samples}), flush=True)
     return 0
 
 
