@@ -24,22 +24,27 @@ def wrap_pad(x, p):
     return torch.cat([x[:, :, :, -p:], x, x[:, :, :, :p]], dim=3)
 
 
-class MultiHeadAttention(torch.autograd.Function):
+def attention(q, k, v, heads, causal=False):
     """Attention of q [B, Sq, C] over k, v [B, Sk, C] in `heads` heads, scaled by 1/sqrt(C / heads); `causal` hides
-    later keys. Used only for export, where it becomes one com.microsoft MultiHeadAttention node: ONNX Runtime runs
-    it as a single kernel, where the traced graph is a dozen reshapes, transposes and matmuls per attention. The
-    training path keeps its own arithmetic, so training is unchanged bit for bit."""
+    later keys (Sq == Sk)."""
+    b, n, c = q.shape
+    q = q.reshape(b, n, heads, c // heads).transpose(1, 2)
+    k = k.reshape(b, -1, heads, c // heads).transpose(1, 2)
+    v = v.reshape(b, -1, heads, c // heads).transpose(1, 2)
+    logits = q @ k.transpose(-1, -2) * (1.0 / math.sqrt(c // heads))
+    if causal:
+        logits = logits + torch.full((n, n), float("-inf")).triu(1)
+    return (torch.softmax(logits, dim=-1) @ v).transpose(1, 2).reshape(b, n, c)
+
+
+class MultiHeadAttention(torch.autograd.Function):
+    """`attention` for export, where it becomes one com.microsoft MultiHeadAttention node: ONNX Runtime runs it as a
+    single kernel, where the traced graph is a dozen reshapes, transposes and matmuls per attention. The text
+    encoder's training path keeps its own arithmetic, so training is unchanged bit for bit."""
 
     @staticmethod
     def forward(ctx, q, k, v, heads, causal):
-        b, n, c = q.shape
-        q = q.reshape(b, n, heads, c // heads).transpose(1, 2)
-        k = k.reshape(b, -1, heads, c // heads).transpose(1, 2)
-        v = v.reshape(b, -1, heads, c // heads).transpose(1, 2)
-        logits = q @ k.transpose(-1, -2) * (1.0 / math.sqrt(c // heads))
-        if causal:
-            logits = logits + torch.full((n, n), float("-inf")).triu(1)
-        return (torch.softmax(logits, dim=-1) @ v).transpose(1, 2).reshape(b, n, c)
+        return attention(q, k, v, heads, causal)
 
     @staticmethod
     def symbolic(g, q, k, v, heads, causal):
@@ -233,13 +238,7 @@ class AttnBlock(nn.Module):
     def _attend(self, q, k, v):
         if EXPORTING[0]:
             return MultiHeadAttention.apply(q, k, v, self.heads, False)
-        b, n, c = q.shape
-        h = self.heads
-        q = q.reshape(b, n, h, c // h).transpose(1, 2)
-        k = k.reshape(b, -1, h, c // h).transpose(1, 2)
-        v = v.reshape(b, -1, h, c // h).transpose(1, 2)
-        a = torch.softmax(q @ k.transpose(-1, -2) * (1.0 / math.sqrt(c // h)), dim=-1)
-        return (a @ v).transpose(1, 2).reshape(b, n, c)
+        return attention(q, k, v, self.heads)
 
     def forward(self, x, ctx):
         b, c, hh, ww = x.shape
