@@ -21,6 +21,9 @@ from .models import CONTEXT_TOKENS
 from .stages import Progress, Run
 
 
+STAGES = ("text_encode", "unet_step", "decode", "end_to_end")
+
+
 def _percentiles(values):
     v = np.sort(np.asarray(values))
     rank = lambda p: v[min(len(v) - 1, max(0, int(np.ceil(p / 100 * len(v))) - 1))]
@@ -78,7 +81,7 @@ def main(argv=None):
     generate = _pipeline(tok, te, unet, dec, scale, prediction, args)
     if args.serve:
         return _serve(generate, args, weights)
-    series = {"text_encode": [], "unet_step": [], "decode": [], "end_to_end": []}
+    series = {k: [] for k in STAGES}
     total = args.warmup + args.runs
     with torch.inference_mode():
         for i in range(total):
@@ -95,7 +98,7 @@ def main(argv=None):
 
 
 def _pipeline(tok, te, unet, dec, scale, prediction, args):
-    """One image's work as a function of its seed, returning its stage times in ms."""
+    """One image's work as a function of its seed, returning its stage times in ms keyed by `STAGES`."""
     hw = (args.size // 8, args.size // 8)
     ts = D.lcm_timesteps(args.steps)
     cond = D.guidance_cond(args.guidance, 1)
@@ -142,7 +145,7 @@ def _serve(generate, args, weights):
                 print(json.dumps({"error": f"expected 'run N' (N >= 1) or 'quit', found {line.strip()!r}"}),
                       flush=True)
                 continue
-            samples = {"text_encode": [], "unet_step": [], "decode": [], "end_to_end": []}
+            samples = {k: [] for k in STAGES}
             for _ in range(int(words[1])):
                 for key, value in generate(seed).items():
                     samples[key].append(value)
