@@ -41,20 +41,46 @@ public sealed class TextEncoder : OnnxModel
         }
     }
 
-    /// <summary>Tokens per sequence (L).</summary>
+    /// <summary>Tokens per sequence the tokenizer produces (L).</summary>
     public int SequenceLength { get; }
 
     /// <summary>Width of each token embedding (D).</summary>
     public int HiddenSize { get; }
 
-    /// <summary>Encodes <paramref name="batch"/> token sequences into <paramref name="destination"/> (B·L·D floats).</summary>
+    /// <summary>Whether the graph takes sequences of <paramref name="tokens"/> ids: its token axis is dynamic or that
+    /// long.</summary>
+    public bool Accepts(int tokens) => tokens >= 1 && (_ids.Dimensions[1] <= 0 || _ids.Dimensions[1] == tokens);
+
+    /// <summary>Encodes <paramref name="batch"/> sequences of <see cref="SequenceLength"/> ids into
+    /// <paramref name="destination"/> (B·L·D floats).</summary>
     /// <param name="tokenIds">B·L ids.</param>
     /// <param name="batch">Number of sequences B.</param>
     /// <param name="destination">Receives the hidden states.</param>
     /// <param name="runOptions">Carries cancellation; null uses a private instance.</param>
-    public void Encode(ReadOnlySpan<long> tokenIds, int batch, Span<float> destination, RunOptions? runOptions = null)
+    public void Encode(ReadOnlySpan<long> tokenIds, int batch, Span<float> destination, RunOptions? runOptions = null) =>
+        Encode(tokenIds, batch, SequenceLength, destination, runOptions);
+
+    /// <summary>
+    /// Encodes only the first <paramref name="tokens"/> ids of each sequence; the states of the later tokens are
+    /// written as zeros. With a causal encoder the leading states equal those of the whole sequence, so a package
+    /// whose UNet reads only them (<see cref="ModelPackage.UnetTextTokens"/>) gets the same result for less work.
+    /// </summary>
+    /// <param name="tokenIds">B·L ids.</param>
+    /// <param name="batch">Number of sequences B.</param>
+    /// <param name="tokens">Leading ids of each sequence to encode, 1 to L (see <see cref="Accepts"/>).</param>
+    /// <param name="destination">Receives B·L·D floats.</param>
+    /// <param name="runOptions">Carries cancellation; null uses a private instance.</param>
+    public void Encode(
+        ReadOnlySpan<long> tokenIds, int batch, int tokens, Span<float> destination, RunOptions? runOptions = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, SequenceLength);
+        if (!Accepts(tokens))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(tokens), tokens, $"{Part.ModelPath} takes input_ids of {_ids}; found a request for {tokens} tokens.");
+        }
+
         if (tokenIds.Length != batch * SequenceLength || destination.Length != batch * SequenceLength * HiddenSize)
         {
             throw new ArgumentException(
@@ -62,17 +88,30 @@ public sealed class TextEncoder : OnnxModel
                 $"found {tokenIds.Length} and {destination.Length}.");
         }
 
-        SessionBinding binding = Bind(batch, HiddenSize);
-        tokenIds.CopyTo(binding.Input(0).Integers);
+        SessionBinding binding = Bind(batch, tokens);
+        Span<long> ids = binding.Input(0).Integers;
+        for (int b = 0; b < batch; b++)
+        {
+            tokenIds.Slice(b * SequenceLength, tokens).CopyTo(ids.Slice(b * tokens, tokens));
+        }
+
         binding.Run(runOptions ?? DefaultRunOptions);
-        binding.Output(0).Floats.CopyTo(destination);
+        ReadOnlySpan<float> states = binding.Output(0).Floats;
+        int row = tokens * HiddenSize;
+        int sequence = SequenceLength * HiddenSize;
+        for (int b = 0; b < batch; b++)
+        {
+            Span<float> target = destination.Slice(b * sequence, sequence);
+            states.Slice(b * row, row).CopyTo(target);
+            target[row..].Clear();
+        }
     }
 
-    private SessionBinding Bind(int batch, int hidden) =>
-        GetBinding((batch, hidden, 0), () =>
+    private SessionBinding Bind(int batch, int tokens) =>
+        GetBinding((batch, tokens, 0), () =>
         {
-            var ids = new BoundTensor(_ids, [batch, SequenceLength], hostIsInteger: true, Part.ModelPath);
-            var output = new BoundTensor(_hidden, [batch, SequenceLength, hidden], hostIsInteger: false, Part.ModelPath);
+            var ids = new BoundTensor(_ids, [batch, tokens], hostIsInteger: true, Part.ModelPath);
+            var output = new BoundTensor(_hidden, [batch, tokens, HiddenSize], hostIsInteger: false, Part.ModelPath);
             return new SessionBinding(Session, [ids], [output]);
         });
 

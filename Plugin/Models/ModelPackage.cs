@@ -49,6 +49,13 @@ public sealed class ModelPackage
     /// </summary>
     public double? RecommendedGuidanceScale { get; private set; }
 
+    /// <summary>
+    /// How many leading text-encoder states the UNet reads (<c>_realtimegen.unet_text_tokens</c> in
+    /// <c>model_index.json</c>), or null when it reads all of them. A package declares it only when its text encoder
+    /// is causal, so encoding just those tokens gives the same states; the shipped model reads 16 of 77.
+    /// </summary>
+    public int? UnetTextTokens { get; private set; }
+
     /// <summary><see cref="RecommendedGuidanceScale"/>, else <see cref="LcmDefaultGuidanceScale"/>: what a request
     /// that names no guidance scale gets.</summary>
     public double DefaultGuidanceScale => RecommendedGuidanceScale ?? LcmDefaultGuidanceScale;
@@ -107,6 +114,13 @@ public sealed class ModelPackage
         package.ReadModelIndex(logger);
         package.ReadScheduler(logger);
         package.ReadTokenizer();
+        if (package.UnetTextTokens > package.TokenizerMaxLength)
+        {
+            throw new RealtimeGenException(
+                $"{Path.Combine(root, "model_index.json")}: expected \"_realtimegen\".\"unet_text_tokens\" of at most " +
+                $"{package.TokenizerMaxLength} (the tokenizer's model_max_length); found {package.UnetTextTokens}.");
+        }
+
         package.TextEncoder = ReadPart(root, "text_encoder", required: true)!;
         package.Unet = ReadPart(root, "unet", required: true)!;
         package.VaeDecoder = ReadPart(root, "vae_decoder", required: true)!;
@@ -196,6 +210,15 @@ public sealed class ModelPackage
                     ? guidance
                     : throw new RealtimeGenException(
                         $"{path}: expected \"_realtimegen\".\"guidance_scale\" between 0 and 100; found {guidance}.");
+            }
+
+            int tokens = StrictJson.OptionalInt(ours, "unet_text_tokens", int.MinValue, path);
+            if (tokens != int.MinValue)
+            {
+                UnetTextTokens = tokens >= 1
+                    ? tokens
+                    : throw new RealtimeGenException(
+                        $"{path}: expected \"_realtimegen\".\"unet_text_tokens\" of at least 1; found {tokens}.");
             }
         }
     }

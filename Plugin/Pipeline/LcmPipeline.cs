@@ -73,6 +73,7 @@ public sealed class LcmPipeline : IDisposable
 
         _guidanceRow = new float[Math.Max(Unet.GuidanceEmbeddingWidth, 4)];
         _tokenIds = new long[Tokenizer.MaxLength];
+        EncodedTokens = package.UnetTextTokens is int read && TextEncoder.Accepts(read) ? read : Tokenizer.MaxLength;
         Provider = Unet.Provider;
         if (_options.Watermark)
         {
@@ -114,6 +115,12 @@ public sealed class LcmPipeline : IDisposable
 
     /// <summary>The text encoder session.</summary>
     public TextEncoder TextEncoder { get; }
+
+    /// <summary>
+    /// Leading tokens of each prompt the text encoder runs on: the package's <see cref="ModelPackage.UnetTextTokens"/>
+    /// when it declares them and the encoder's graph takes that length, else the tokenizer's whole length.
+    /// </summary>
+    public int EncodedTokens { get; }
 
     /// <summary>The UNet session.</summary>
     public Unet Unet { get; }
@@ -412,10 +419,16 @@ public sealed class LcmPipeline : IDisposable
         }
 
         long start = Stopwatch.GetTimestamp();
-        Tokenizer.Encode(prompt, _tokenIds);
+        int count = Tokenizer.Encode(prompt, _tokenIds);
+        if (count > EncodedTokens)
+        {
+            // The package's UNet reads fewer states than the tokenizer writes: the rest of the prompt has no effect.
+            PluginLog.PromptTruncated(_logger, count, EncodedTokens);
+        }
+
         long tokenized = Stopwatch.GetTimestamp();
         var embedding = new float[Tokenizer.MaxLength * TextEncoder.HiddenSize];
-        TextEncoder.Encode(_tokenIds, 1, embedding, _runOptions);
+        TextEncoder.Encode(_tokenIds, 1, EncodedTokens, embedding, _runOptions);
         if (timings is not null)
         {
             timings.TokenizeTicks += tokenized - start;

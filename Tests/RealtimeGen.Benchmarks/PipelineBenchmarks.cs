@@ -65,7 +65,7 @@ public class PipelineBenchmarks
     public int Tokenize() => _pipeline.Tokenizer.Encode(Prompt, _ids);
 
     [Benchmark(Description = "text encode")]
-    public void TextEncode() => _pipeline.TextEncoder.Encode(_ids, 1, _textOutput);
+    public void TextEncode() => _pipeline.TextEncoder.Encode(_ids, 1, _pipeline.EncodedTokens, _textOutput);
 
     [Benchmark(Description = "UNet step")]
     public void UnetStep() =>

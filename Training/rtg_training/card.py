@@ -5,6 +5,7 @@ import shutil
 
 from . import textures as TX
 from .evaluate import GUIDANCE_SWEEP, LCM_GUIDANCE, TEACHER_STEPS, table
+from .models import CONTEXT_TOKENS
 
 
 def _load(run, name, default=None):
@@ -103,7 +104,9 @@ def write_card(run, package):
         f"{cfg.lcd_batch}, AdamW at a peak learning rate of {cfg.lcd_lr:g} on a cosine schedule). ONNX opset 17, "
         "diffusers/Optimum layout; the graphs are inference forms of the same weights: attention as ONNX Runtime's "
         "com.microsoft MultiHeadAttention, the decoder's 1×1 convolution + pixel shuffle as one stride-2 transposed "
-        "convolution, the output convolution as a transposed one.", "",
+        "convolution, the output convolution as a transposed one. The text encoder's token axis is dynamic and "
+        f"`model_index.json` declares `_realtimegen.unet_text_tokens` = {CONTEXT_TOKENS}, so the C# pipeline encodes only "
+        "the tokens the UNet reads.", "",
         "## Training compute", "",
         "One CPU thread (PyTorch 1.13"
         + (f", {', '.join((ev or {}).get('blas', []))}" if (ev or {}).get("blas") else "")

@@ -11,13 +11,16 @@ import torch
 from . import textures as TX
 from .diffusion import guidance_cond
 from .evaluate import recommended_guidance
-from .models import EXPORTING, AttnBlock, TextBlock, count_macs, count_params
+from .models import CONTEXT_TOKENS, EXPORTING, AttnBlock, TextBlock, count_macs, count_params
 
 OPSET = 17
 TOKENIZER_PROMPTS = ["mossy red brick wall", "", "dark wet cobblestone"]
 _SPATIAL = {0: "batch", 2: "height", 3: "width"}
 # (input names, output names, dynamic axes) of each exported part; package_weights exports the same graphs.
-TEXT_ENCODER_IO = (["input_ids"], ["last_hidden_state"], {"input_ids": {0: "batch"}, "last_hidden_state": {0: "batch"}})
+# The text encoder's token axis is dynamic: it is causal and the UNet reads only its first CONTEXT_TOKENS states,
+# which model_index.json declares ("unet_text_tokens"), so a pipeline may encode just those (0.2 against 0.8 ms).
+TEXT_ENCODER_IO = (["input_ids"], ["last_hidden_state"],
+                   {"input_ids": {0: "batch", 1: "sequence"}, "last_hidden_state": {0: "batch", 1: "sequence"}})
 UNET_IO = (["sample", "timestep", "encoder_hidden_states", "timestep_cond"], ["out_sample"],
            {"sample": _SPATIAL, "timestep": {0: "batch"}, "encoder_hidden_states": {0: "batch"},
             "timestep_cond": {0: "batch"}, "out_sample": _SPATIAL})
@@ -96,8 +99,9 @@ def export_package(run, dest):
         "scheduler": ["diffusers", "LCMScheduler"], "text_encoder": ["transformers", "CLIPTextModel"],
         "tokenizer": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
         "vae_decoder": ["diffusers", "AutoencoderKL"], "vae_encoder": ["diffusers", "AutoencoderKL"],
-        # Our own default guidance scale (the eval's pick): diffusers skips "_" keys, the C# pipeline reads it.
-        "_realtimegen": {"guidance_scale": recommended_guidance(run)},
+        # Our own keys (diffusers skips "_" keys, the C# pipeline reads them): the default guidance scale (the eval's
+        # pick) and how many leading text states the UNet reads.
+        "_realtimegen": {"guidance_scale": recommended_guidance(run), "unet_text_tokens": CONTEXT_TOKENS},
     })
     _json(f"{dest}/scheduler/scheduler_config.json", {
         "_class_name": "LCMScheduler", "_diffusers_version": "0.25.0", "num_train_timesteps": 1000,

@@ -168,6 +168,27 @@ public class ModelPackageTests
         Assert.That(e!.Message, Does.Contain(Path.Combine(copy, "model_index.json")).And.Contain(expected));
     }
 
+    [Test]
+    public void The_shipped_package_declares_that_its_UNet_reads_16_text_states()
+    {
+        Assert.That(ModelPackage.Load(ShippedModel.Directory).UnetTextTokens, Is.EqualTo(16));
+        string copy = Copy();
+        WriteOurs(copy, new JsonObject { ["guidance_scale"] = 1.5 });
+        Assert.That(ModelPackage.Load(copy).UnetTextTokens, Is.Null);
+    }
+
+    [TestCase("{\"unet_text_tokens\": 0}", "of at least 1; found 0")]
+    [TestCase("{\"unet_text_tokens\": 78}", "of at most 77 (the tokenizer's model_max_length); found 78")]
+    [TestCase("{\"unet_text_tokens\": 16.5}", "an integer")]
+    [TestCase("{\"unet_text_tokens\": \"16\"}", "an integer")]
+    public void A_bad_text_token_count_is_refused(string ours, string expected)
+    {
+        string copy = Copy();
+        WriteOurs(copy, JsonNode.Parse(ours));
+        var e = Assert.Throws<RealtimeGenException>(() => ModelPackage.Load(copy));
+        Assert.That(e!.Message, Does.Contain(Path.Combine(copy, "model_index.json")).And.Contain(expected));
+    }
+
     /// <summary>Sets (or with null removes) <c>_realtimegen</c> in the copy's <c>model_index.json</c>.</summary>
     internal static void WriteOurs(string package, JsonNode? ours)
     {

@@ -154,6 +154,20 @@ public class LcmPipelineTests
         Assert.That(logger.Entries.Any(e => e.Message.Contains("truncated", StringComparison.Ordinal)), Is.True);
     }
 
+    [Test]
+    public void A_prompt_longer_than_the_UNets_16_text_states_is_logged_as_truncated_to_16()
+    {
+        var logger = new ListLogger();
+        using var pipeline = LcmPipeline.Load(ShippedModel.Directory, new LcmPipelineOptions { Inference = new() { IntraOpThreads = 1 } }, logger);
+        pipeline.EncodePrompt("mossy red brick wall");
+        Assert.That(logger.Entries.Any(e => e.Message.Contains("truncated", StringComparison.Ordinal)), Is.False);
+
+        pipeline.EncodePrompt(string.Concat(Enumerable.Repeat("red brick ", 10)));
+
+        Assert.That(logger.Entries.Any(e => e.Message.Contains("Prompt of 22 tokens truncated to 16", StringComparison.Ordinal)), Is.True,
+            string.Join("; ", logger.Entries.Select(e => e.Message)));
+    }
+
     [TestCase(100, 128)]
     [TestCase(128, 4)]
     [TestCase(0, 128)]
