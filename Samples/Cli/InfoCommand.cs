@@ -57,7 +57,10 @@ public static class InfoCommand
             CultureInfo.InvariantCulture,
             $"Scheduler:  LCM, {s.NumTrainTimesteps} training steps, {s.OriginalInferenceSteps} original steps, {s.BetaSchedule} β {s.BetaStart}–{s.BetaEnd}, {s.PredictionType}, timestep scaling {s.TimestepScaling}"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VAE:        scaling factor {package.VaeScalingFactor}, {pipeline.Unet.LatentChannels} latent channels, img2img {(pipeline.VaeEncoder is null ? "unavailable (no vae_encoder)" : "available")}"));
-        o.WriteLine($"Tokenizer:  CLIP BPE, {pipeline.Tokenizer.MaxLength} tokens, text hidden size {pipeline.TextEncoder.HiddenSize}");
+        string encoded = pipeline.EncodedTokens < pipeline.Tokenizer.MaxLength
+            ? $" (the UNet reads the first {pipeline.EncodedTokens}; only those are encoded)"
+            : "";
+        o.WriteLine($"Tokenizer:  CLIP BPE, {pipeline.Tokenizer.MaxLength} tokens{encoded}, text hidden size {pipeline.TextEncoder.HiddenSize}");
         string scale = string.Create(
             CultureInfo.InvariantCulture,
             $"default w {package.DefaultGuidanceScale} ({(package.RecommendedGuidanceScale is null ? "LCM's; the package names none" : "the package's own")})");

@@ -131,6 +131,7 @@ public class CliAppTests
         var (code, output, error) = Run("info");
         Assert.That(code, Is.EqualTo(ExitCode.Ok), error);
         Assert.That(output, Does.Contain("unet").And.Contain("sample: float32[?,4,?,?]").And.Contain("Providers:  available Cpu"));
+        Assert.That(output, Does.Contain("77 tokens (the UNet reads the first 16; only those are encoded)"));
     }
 
     [Test]
