@@ -99,7 +99,8 @@ def write_card(run, package):
         f"10% caption dropout, Min-SNR loss weighting (γ = {cfg.teacher_snr_gamma:g}), {cfg.teacher_steps} steps of "
         f"batch {cfg.teacher_batch}. Student: latent consistency distillation (skipping-step DDIM solver, k = 20, on the "
         "teacher with CFG; w sampled per example in "
-        f"[{cfg.guidance_min}, {cfg.guidance_max}] and fed as the guidance embedding; EMA target network, "
+        f"[{cfg.guidance_min}, {cfg.guidance_max}] and fed as the guidance embedding, the teacher guided only at "
+        f"t ≥ {cfg.lcd_guidance_min_t} and plain conditional below; EMA target network, "
         f"decay {cfg.ema_target}; diffusers' LCMScheduler boundary scalings c_skip/c_out; {cfg.lcd_steps} steps of batch "
         f"{cfg.lcd_batch}, AdamW at a peak learning rate of {cfg.lcd_lr:g} on a cosine schedule). ONNX opset 17, "
         "diffusers/Optimum layout; the graphs are inference forms of the same weights: attention as ONNX Runtime's "
@@ -159,11 +160,15 @@ def write_card(run, package):
         "No third-party data or weights were used.", "",
         "## Limitations", "",
     ]
-    if four and min(four["family_acc_seen"], four["colour_acc_seen"]) < 0.8:
+    # The bar is read on the held-out pairs; the seen prompts are reported beside them.
+    if four and min(four["family_acc_seen"], four["colour_acc_seen"], four["family_acc_heldout"],
+                    four["colour_acc_heldout"]) < 0.8:
         lines += [
             f"- **Below the project's quality bar.** At 4 steps the judge finds the prompted family in "
-            f"{four['family_acc_seen']:.0%} and the prompted colour in {four['colour_acc_seen']:.0%} of images "
-            "(bar: 80% each). Use it to run the plugin end to end; a user's SD-class LCM export gives real textures.",
+            f"{four['family_acc_seen']:.0%} of images on seen pairs and {four['family_acc_heldout']:.0%} on held-out "
+            f"pairs, the prompted colour in {four['colour_acc_seen']:.0%} / {four['colour_acc_heldout']:.0%} "
+            "(bar: 80% each on held-out pairs). Use it to run the plugin end to end; a user's SD-class LCM export "
+            "gives real textures.",
         ]
     if four and one and four["fid_judge"] > one["fid_judge"]:
         by_steps = sorted((r for r in rows if r["kind"] == "lcm" and r["guidance"] == w), key=lambda r: r["steps"])
@@ -194,10 +199,13 @@ def write_card(run, package):
         else:
             lines += [f"- **Guidance matters.** From w {lo['guidance']:g} to {hi['guidance']:g} at 4 steps, colour "
                       f"accuracy goes from {lo['colour_acc_seen']:.0%} to {hi['colour_acc_seen']:.0%} and FID from "
-                      f"{lo['fid_judge']:.1f} to {hi['fid_judge']:.1f}: this small model over-shoots at SD's scales "
-                      f"(diffusers' default is {LCM_GUIDANCE:g}), so the package's default is w {w:g}."]
+                      f"{lo['fid_judge']:.1f} to {hi['fid_judge']:.1f}. The package's default, w {w:g}, is the scale "
+                      "with the best family + colour accuracy on the seen prompts; diffusers' default "
+                      f"({LCM_GUIDANCE:g}) lies outside the scales the student was distilled at "
+                      f"([{cfg.guidance_min:g}, {cfg.guidance_max:g}])."]
     ae = (ev or {}).get("autoencoder")
-    if teacher and ae and teacher["family_acc_seen"] < ae["family"] - 0.2:
+    if teacher and ae and four and teacher["family_acc_seen"] < ae["family"] - 0.2 \
+            and four["family_acc_seen"] <= teacher["family_acc_seen"]:
         lines += [f"- **The teacher is the limit for structure.** It finds the family in {teacher['family_acc_seen']:.0%} "
                   f"of its own samples, where the autoencoder's reconstructions reach {ae['family']:.0%}: a longer or "
                   "wider teacher is the next step, not the decoder."]

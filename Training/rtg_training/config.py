@@ -30,6 +30,9 @@ class Config:
     # 8.5). A narrower range spends the small student on the scales that are used.
     guidance_min: float = 1.5
     guidance_max: float = 6.0
+    # The distillation's teacher step is guided only at t >= this; below it the target is the plain conditional step.
+    # Guidance at low noise drew streaks over fine detail (fabric weave, metal tread) that the student then kept.
+    lcd_guidance_min_t: int = 200
     ema_target: float = 0.95
     classifier_images: int = 6000
     classifier_steps: int = 700

@@ -404,7 +404,8 @@ class Run:
                 zero = torch.zeros(2 * b, 256)
                 o_u, o_c = teacher(torch.cat([xt, xt]), torch.cat([start_t, start_t]),
                                    torch.cat([uncond.expand(b, -1, -1), ctx]), zero).chunk(2)
-                wb = D.bcast(w)
+                # Guidance only above lcd_guidance_min_t (a guidance interval, Kynkäänniemi et al. 2024).
+                wb = D.bcast(w * (start_t >= cfg.lcd_guidance_min_t).float())
                 x0_c, e_c = D.split_output(xt, o_c, a_t, cfg.prediction)
                 x0_u, e_u = D.split_output(xt, o_u, a_t, cfg.prediction)
                 x0_g = x0_c + wb * (x0_c - x0_u)
