@@ -34,6 +34,14 @@ class Config:
     # Against guidance at every t: seen family +5-7 points and FID -1.2 under two seeds, fine detail (fabric weave)
     # no longer smeared by the low-noise steps; held-out family unchanged (Training README, eighth package).
     lcd_guidance_min_t: int = 200
+    # Teacher-trajectory anchors: this many teacher CFG trajectories (DDIM, 25 steps, guided as above) from seeded
+    # noise; each distillation step adds lcd_anchor_batch of their points to the batch, with the sample the
+    # trajectory ends in as an exact consistency target, weighted lcd_anchor_weight. The skipping-step targets alone
+    # let errors compound along the chain: with anchors, held-out family at 4 steps rose from 75.3% to 80.3% and
+    # held-out colour from 92.6% to 96.9% (720 images each; Training README, ninth package).
+    lcd_anchors: int = 1024
+    lcd_anchor_batch: int = 8
+    lcd_anchor_weight: float = 0.5
     ema_target: float = 0.95
     classifier_images: int = 6000
     classifier_steps: int = 700
@@ -55,5 +63,6 @@ class Config:
 
 FULL = Config(name="full")
 SMOKE = Config(name="smoke", train_images=96, ae_steps=30, ae_batch=4, teacher_steps=3, teacher_batch=8,
-               lcd_steps=3, lcd_batch=4, classifier_images=96, classifier_steps=3, eval_prompts_per_pair=1, eval_pairs=12, eval_diversity_prompts=4,
-               eval_seeds=2, eval_heldout_seeds=2, eval_real=24, ckpt_every=2)
+               lcd_steps=3, lcd_batch=4, lcd_anchors=8, lcd_anchor_batch=2, classifier_images=96, classifier_steps=3,
+               eval_prompts_per_pair=1, eval_pairs=12, eval_diversity_prompts=4, eval_seeds=2, eval_heldout_seeds=2,
+               eval_real=24, ckpt_every=2)

@@ -19,7 +19,7 @@ from .tokenizer import ClipTokenizer, learn_merges
 class Progress:
     """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
 
-    PLAN = {"data": 70, "tokenizer": 1, "ae": 420, "latents": 160, "teacher": 2100, "lcd": 1800,
+    PLAN = {"data": 70, "tokenizer": 1, "ae": 420, "latents": 160, "teacher": 2100, "lcd": 2300,
             "classifier": 300, "eval": 450, "export": 40, "sheets": 60}
 
     def __init__(self):
@@ -35,12 +35,13 @@ class Progress:
         later = names[names.index(stage) + 1:] if stage in names else []
         return sum(self.PLAN[n] for n in later if n not in self.walls) * self.speed
 
-    def step(self, stage, i, n, t0, extra=""):
+    def step(self, stage, i, n, t0, extra="", rescale=True):
+        """One progress line. `rescale` False: a stage's preliminary pass, whose pace says nothing of the plan's."""
         el = time.time() - t0
         eta = el / max(i, 1) * (n - i)
-        if i >= n // 4 and stage in self.PLAN:
+        if rescale and i >= n // 4 and stage in self.PLAN:
             self.speed = 0.5 * self.speed + 0.5 * (el / max(i, 1) * n) / self.PLAN[stage]
-        total = eta + self.remaining_after(stage)
+        total = eta + self.remaining_after(stage) + (0.0 if rescale else self.PLAN.get(stage, 0) * self.speed)
         print(f"[{stage}] {i}/{n} {extra} | {el:.0f}s elapsed, stage ETA {eta:.0f}s, run ETA {total / 60:.1f} min",
               flush=True)
         if self.attempt and self.attempt[0] == stage:
@@ -377,8 +378,9 @@ class Run:
             _restore_rng(s)
         with torch.no_grad():
             uncond = te(torch.tensor([tok.encode("")])[:, :CONTEXT_TOKENS])
-        g = torch.Generator()
-        b = cfg.lcd_batch
+        anchors = self._teacher_anchors(te, teacher, ids, uncond)
+        g, ga = torch.Generator(), torch.Generator()
+        b, na = cfg.lcd_batch, cfg.lcd_anchor_batch
         prev_alpha = torch.cat([D.ALPHAS_CUMPROD[:1], D.ALPHAS_CUMPROD[D.DDIM_TIMESTEPS[:-1]]])
         t0 = time.time()
         for step in range(start, cfg.lcd_steps):
@@ -397,9 +399,20 @@ class Run:
             noise = torch.randn(x0.shape, generator=g)
             xt = D.add_noise(x0, noise, start_t)
             a_t = D.bcast(D.ALPHAS_CUMPROD[start_t])
-            cs, co = D.boundary_scalings(start_t)
-            x0_s, _ = D.split_output(xt, student(xt, start_t, ctx, wemb), a_t, cfg.prediction)
-            pred = D.bcast(cs) * xt + D.bcast(co) * x0_s
+            # Anchor points ride in the same student batch: a point x_t of a teacher trajectory, whose consistency
+            # target is the sample that trajectory ends in.
+            ga.manual_seed(_step_seed(cfg.seed + 53, step))
+            aj = torch.randint(0, anchors["end"].shape[0], (na,), generator=ga)
+            ai = torch.randint(0, anchors["grid"].shape[0], (na,), generator=ga)
+            xa, ta = anchors["points"][ai, aj], anchors["grid"][ai]
+            with torch.no_grad():
+                ctx_a = te(ids[anchors["idx"][aj]][:, :CONTEXT_TOKENS])
+            wemb_a = guidance_scale_embedding(anchors["scale"][aj] - 1.0, 256)
+            x_all, t_all = torch.cat([xt, xa]), torch.cat([start_t, ta])
+            cs, co = D.boundary_scalings(t_all)
+            x0_s, _ = D.split_output(x_all, student(x_all, t_all, torch.cat([ctx, ctx_a]), torch.cat([wemb, wemb_a])),
+                                     D.bcast(D.ALPHAS_CUMPROD[t_all]), cfg.prediction)
+            pred, pred_a = (D.bcast(cs) * x_all + D.bcast(co) * x0_s).split([b, na])
             with torch.no_grad():
                 zero = torch.zeros(2 * b, 256)
                 o_u, o_c = teacher(torch.cat([xt, xt]), torch.cat([start_t, start_t]),
@@ -417,7 +430,9 @@ class Run:
                 cs2, co2 = D.boundary_scalings(prev_t)
                 tgt = D.bcast(cs2) * x_prev + D.bcast(co2) * x0_t
             c = 0.001
-            loss = (torch.sqrt((pred - tgt) ** 2 + c * c) - c).mean()
+            loss_lcd = (torch.sqrt((pred - tgt) ** 2 + c * c) - c).mean()
+            loss_a = (torch.sqrt((pred_a - anchors["end"][aj]) ** 2 + c * c) - c).mean()
+            loss = loss_lcd + cfg.lcd_anchor_weight * loss_a
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
@@ -427,8 +442,49 @@ class Run:
                 _save_atomic({"student": student.state_dict(), "target": target.state_dict(),
                               "opt": opt.state_dict(), "step": step + 1, "torch_rng": torch.get_rng_state()}, ckpt)
             if (step + 1) % 25 == 0 or step + 1 == cfg.lcd_steps:
-                self.p.step("lcd", step + 1, cfg.lcd_steps, t0, f"loss {loss.item():.5f}")
+                self.p.step("lcd", step + 1, cfg.lcd_steps, t0, f"loss {loss_lcd.item():.5f} anchor {loss_a.item():.5f}")
         _save_atomic({"unet": target.state_dict()}, self.path("student.pt"))
+
+    @torch.no_grad()
+    def _teacher_anchors(self, te, teacher, ids, uncond):
+        """Teacher CFG trajectories (DDIM on the 25-step subgrid 999, 959, ..., 39 of the distillation's grid, guided
+        as the distillation's teacher step is) from seeded noise for training captions: every point of each
+        trajectory and the sample it ends in. Kept in the run folder, so a resumed distillation reuses them."""
+        cfg = self.cfg
+        n, path = cfg.lcd_anchors, self.path("lcd.anchors.pt")
+        if os.path.exists(path):
+            kept = torch.load(path)
+            if kept["end"].shape[0] == n:
+                return kept
+        g = torch.Generator().manual_seed(cfg.seed + 63)
+        idx = torch.randint(0, len(ids), (n,), generator=g)
+        scale = cfg.guidance_min + (cfg.guidance_max - cfg.guidance_min) * torch.rand(n, generator=g)
+        x_all = torch.randn((n, 4, 16, 16), generator=g)
+        grid = D.DDIM_TIMESTEPS[1::2].flip(0)
+        points, end = torch.empty((len(grid), n, 4, 16, 16)), torch.empty((n, 4, 16, 16))
+        t0 = time.time()
+        for s0 in range(0, n, 64):
+            x, sl = x_all[s0:s0 + 64], slice(s0, s0 + 64)
+            m = x.shape[0]
+            ctx = te(ids[idx[sl]][:, :CONTEXT_TOKENS])
+            wb = D.bcast(scale[sl] - 1.0)
+            both = torch.cat([uncond.expand(m, -1, -1), ctx])
+            zero = torch.zeros(2 * m, 256)
+            for i, t in enumerate(grid.tolist()):
+                points[i, sl] = x
+                o_u, o_c = teacher(torch.cat([x, x]), torch.full((2 * m,), t, dtype=torch.long), both, zero).chunk(2)
+                a = D.ALPHAS_CUMPROD[t]
+                x0_c, e_c = D.split_output(x, o_c, a, cfg.prediction)
+                x0_u, e_u = D.split_output(x, o_u, a, cfg.prediction)
+                wt = wb * float(t >= cfg.lcd_guidance_min_t)
+                x0_g, e_g = x0_c + wt * (x0_c - x0_u), e_c + wt * (e_c - e_u)
+                a_p = D.ALPHAS_CUMPROD[int(grid[i + 1])] if i + 1 < len(grid) else torch.tensor(1.0)
+                x = a_p.sqrt() * x0_g + (1 - a_p).sqrt() * e_g
+            end[sl] = x
+            self.p.step("lcd", s0 + m, n, t0, "teacher trajectories", rescale=False)
+        out = {"idx": idx, "scale": scale, "grid": grid, "points": points, "end": end}
+        _save_atomic(out, path)
+        return out
 
     def load_student(self):
         s = torch.load(self.path("student.pt"))
