@@ -449,12 +449,16 @@ class Run:
     def _teacher_anchors(self, te, teacher, ids, uncond):
         """Teacher CFG trajectories (DDIM on the 25-step subgrid 999, 959, ..., 39 of the distillation's grid, guided
         as the distillation's teacher step is) from seeded noise for training captions: every point of each
-        trajectory and the sample it ends in. Kept in the run folder, so a resumed distillation reuses them."""
+        trajectory and the sample it ends in. Kept in the run folder, so a resumed distillation reuses them; a
+        kept set made with other settings or another teacher is made again."""
         cfg = self.cfg
         n, path = cfg.lcd_anchors, self.path("lcd.anchors.pt")
+        made_with = {"n": n, "seed": cfg.seed, "guidance": (cfg.guidance_min, cfg.guidance_max),
+                     "guidance_min_t": cfg.lcd_guidance_min_t,
+                     "teacher": float(sum(prm.double().sum() for prm in teacher.parameters()))}
         if os.path.exists(path):
             kept = torch.load(path)
-            if kept["end"].shape[0] == n:
+            if kept.get("made_with") == made_with:
                 return kept
         g = torch.Generator().manual_seed(cfg.seed + 63)
         idx = torch.randint(0, len(ids), (n,), generator=g)
@@ -482,7 +486,7 @@ class Run:
                 x = a_p.sqrt() * x0_g + (1 - a_p).sqrt() * e_g
             end[sl] = x
             self.p.step("lcd", s0 + m, n, t0, "teacher trajectories", rescale=False)
-        out = {"idx": idx, "scale": scale, "grid": grid, "points": points, "end": end}
+        out = {"idx": idx, "scale": scale, "grid": grid, "points": points, "end": end, "made_with": made_with}
         _save_atomic(out, path)
         return out
 

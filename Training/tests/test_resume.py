@@ -1,5 +1,6 @@
 """A run interrupted inside the autoencoder, teacher and LCD loops and resumed in a fresh `Run` (as a new process
-would) ends with exactly the weights of an uninterrupted run, and its stage wall times count every attempt."""
+would) ends with exactly the weights of an uninterrupted run, and its stage wall times count every attempt; the
+distillation's kept teacher anchors are reused only for the settings and teacher that made them."""
 import os
 import shutil
 import json
@@ -84,6 +85,24 @@ class ResumeTest(unittest.TestCase):
         self.assertLess(seconds, 5.0)
         self.assertFalse(os.path.exists(run.path("ae.partial.json")))
 
+    def test_kept_anchors_are_made_again_for_other_settings(self):
+        _whole_run(self.root)
+        path = os.path.join(self.root, "lcd.anchors.pt")
+        kept = torch.load(path)
+        os.utime(path, (1, 1))
+        run = S.Run(CFG, self.root, S.Progress())
+        te, teacher = run.load_teacher()
+        ids = torch.load(run.path("latents.pt"))["ids"]
+        with torch.no_grad():
+            uncond = te(torch.tensor([run.load_tokenizer().encode("")])[:, :S.CONTEXT_TOKENS])
+        reused = run._teacher_anchors(te, teacher, ids, uncond)
+        self.assertTrue(torch.equal(reused["end"], kept["end"]))
+        self.assertEqual(os.stat(path).st_mtime, 1, "same settings and teacher: the kept set is reused, not rewritten")
+        other = S.Run(replace(CFG, lcd_guidance_min_t=900), self.root, S.Progress())
+        made = other._teacher_anchors(te, teacher, ids, uncond)
+        self.assertEqual(made["made_with"]["guidance_min_t"], 900)
+        self.assertFalse(torch.equal(made["end"], kept["end"]), "guidance from t = 900 up must end elsewhere")
+        self.assertTrue(torch.equal(made["points"][0], kept["points"][0]), "same seeded starting noise")
 
 if __name__ == "__main__":
     unittest.main()
