@@ -20,7 +20,7 @@ class Progress:
     """Prints step progress with stage and whole-run ETA (planned seconds per stage, rescaled by measured speed)."""
 
     PLAN = {"data": 70, "tokenizer": 1, "ae": 420, "latents": 160, "teacher": 2100, "lcd": 2300,
-            "classifier": 300, "eval": 450, "export": 40, "sheets": 60}
+            "classifier": 300, "eval": 360, "export": 40, "sheets": 60}
 
     def __init__(self):
         self.start = time.time()
