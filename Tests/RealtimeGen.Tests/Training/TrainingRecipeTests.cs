@@ -81,9 +81,10 @@ public class TrainingRecipeTests
         RequireTorch();
         var (code, output) = RunPython(["-m", "unittest", "-v", "tests/test_only.py"], SmokeLimit);
         Assert.That(code, Is.EqualTo(0), output);
-        // The export's tracer warnings can land between the test's name and its "ok": check both ends apart.
+        // The export's tracer warnings can land between a test's name and its "ok": check both ends apart.
         Assert.That(output, Does.Contain("test_a_stage_run_again_reproduces_the_whole_runs_result"));
-        Assert.That(output, Does.Match(@"Ran 1 test in [0-9.]+s\s+OK"));
+        Assert.That(output, Does.Contain("test_eval_rows_judged_in_worker_processes_equal_the_rows_judged_in_one"));
+        Assert.That(output, Does.Match(@"Ran 2 tests in [0-9.]+s\s+OK"));
     }
 
     [Test]
