@@ -45,6 +45,16 @@ def split_output(x, out, alpha, prediction):
     return x0_from_eps(x, out, alpha), out
 
 
+def guided_ddim_step(x, out_cond, out_uncond, alpha, alpha_prev, w, prediction):
+    """The teacher's DDIM step (eta 0) from x at ᾱ = alpha to ᾱ = alpha_prev, classifier-free guided in (x0, ε)
+    space with w = scale - 1 (0 gives the plain conditional step), as the LCM distillation's solver takes it."""
+    x0_c, e_c = split_output(x, out_cond, alpha, prediction)
+    x0_u, e_u = split_output(x, out_uncond, alpha, prediction)
+    x0_g = x0_c + w * (x0_c - x0_u)
+    eps_g = e_c + w * (e_c - e_u)
+    return alpha_prev.sqrt() * x0_g + (1 - alpha_prev).sqrt() * eps_g
+
+
 def training_target(x0, noise, alpha, prediction):
     """What the UNet learns to output for x_t = √ᾱ x0 + √(1-ᾱ) ε."""
     if prediction == "v_prediction":

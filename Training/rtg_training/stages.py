@@ -419,12 +419,7 @@ class Run:
                                    torch.cat([uncond.expand(b, -1, -1), ctx]), zero).chunk(2)
                 # Guidance only above lcd_guidance_min_t (a guidance interval, Kynkäänniemi et al. 2024).
                 wb = D.bcast(w * (start_t >= cfg.lcd_guidance_min_t).float())
-                x0_c, e_c = D.split_output(xt, o_c, a_t, cfg.prediction)
-                x0_u, e_u = D.split_output(xt, o_u, a_t, cfg.prediction)
-                x0_g = x0_c + wb * (x0_c - x0_u)
-                eps_g = e_c + wb * (e_c - e_u)
-                a_p = D.bcast(prev_alpha[k])
-                x_prev = a_p.sqrt() * x0_g + (1 - a_p).sqrt() * eps_g
+                x_prev = D.guided_ddim_step(xt, o_c, o_u, a_t, D.bcast(prev_alpha[k]), wb, cfg.prediction)
                 x0_t, _ = D.split_output(x_prev, target(x_prev, prev_t, ctx, wemb), D.bcast(D.ALPHAS_CUMPROD[prev_t]),
                                          cfg.prediction)
                 cs2, co2 = D.boundary_scalings(prev_t)
@@ -477,13 +472,9 @@ class Run:
             for i, t in enumerate(grid.tolist()):
                 points[i, sl] = x
                 o_u, o_c = teacher(torch.cat([x, x]), torch.full((2 * m,), t, dtype=torch.long), both, zero).chunk(2)
-                a = D.ALPHAS_CUMPROD[t]
-                x0_c, e_c = D.split_output(x, o_c, a, cfg.prediction)
-                x0_u, e_u = D.split_output(x, o_u, a, cfg.prediction)
-                wt = wb * float(t >= cfg.lcd_guidance_min_t)
-                x0_g, e_g = x0_c + wt * (x0_c - x0_u), e_c + wt * (e_c - e_u)
                 a_p = D.ALPHAS_CUMPROD[int(grid[i + 1])] if i + 1 < len(grid) else torch.tensor(1.0)
-                x = a_p.sqrt() * x0_g + (1 - a_p).sqrt() * e_g
+                x = D.guided_ddim_step(x, o_c, o_u, D.ALPHAS_CUMPROD[t], a_p, wb * float(t >= cfg.lcd_guidance_min_t),
+                                       cfg.prediction)
             end[sl] = x
             self.p.step("lcd", s0 + m, n, t0, "teacher trajectories", rescale=False)
         out = {"idx": idx, "scale": scale, "grid": grid, "points": points, "end": end, "made_with": made_with}
